@@ -1,0 +1,207 @@
+//! `.claude/handoff.json`: per-project settings, read leniently — a bad field is reported and ignored.
+use std::path::Path;
+
+use serde_json::Value;
+
+/// Where the handoff lives when the config says nothing.
+pub const DEFAULT_PATH: &str = "docs/SESSION-HANDOFF.md";
+/// Default budget for everything SessionStart injects, in UTF-16 code units.
+pub const DEFAULT_BUDGET: usize = 9_000;
+/// Claude Code replaces additionalContext longer than this (UTF-16 units) with a file path.
+pub const MAX_BUDGET: usize = 10_000;
+/// Below this there is no room for a useful handoff.
+pub const MIN_BUDGET: usize = 1_000;
+/// The config file, relative to the project root.
+pub const CONFIG_PATH: &str = ".claude/handoff.json";
+
+/// What the Stop hook does when a session did work but left the handoff untouched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StopMode {
+    /// Say nothing.
+    Off,
+    /// Show the user a reminder (`systemMessage`).
+    #[default]
+    Remind,
+    /// Block the stop once per prompt, telling the agent what to update.
+    Enforce,
+}
+
+impl StopMode {
+    /// Parse `off`, `remind` or `enforce` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" | "none" => Some(Self::Off),
+            "remind" => Some(Self::Remind),
+            "enforce" | "block" => Some(Self::Enforce),
+            _ => None,
+        }
+    }
+}
+
+/// The project's settings, every field with a working default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The handoff file, relative to the project root.
+    pub path: String,
+    /// Budget for SessionStart's additionalContext, in UTF-16 units, at most [`MAX_BUDGET`].
+    pub budget: usize,
+    /// What Stop does.
+    pub stop: StopMode,
+    /// Percent of the context window at which UserPromptSubmit warns.
+    pub context_warn_percent: u8,
+    /// Override for the context window size in tokens.
+    pub context_window: Option<u64>,
+    /// Section priority for packing: each entry is `a|b|c` alternatives, `*` stands for the rest.
+    pub priority: Vec<String>,
+    /// Problems found while reading the file, one line each, for stderr.
+    pub warnings: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            path: DEFAULT_PATH.to_string(),
+            budget: DEFAULT_BUDGET,
+            stop: StopMode::default(),
+            context_warn_percent: 80,
+            context_window: None,
+            priority: crate::handoff::DEFAULT_PRIORITY
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Read `<root>/.claude/handoff.json`; a missing file gives the defaults, a broken one the
+    /// defaults plus a warning.
+    pub fn load(root: &Path) -> Self {
+        let path = root.join(CONFIG_PATH);
+        match fs_err::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
+            Err(e) => Self {
+                warnings: vec![format!("{e}; using defaults")],
+                ..Self::default()
+            },
+        }
+    }
+
+    /// Parse the config text; `origin` names it in warnings.
+    pub fn parse(text: &str, origin: &str) -> Self {
+        let mut config = Self::default();
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                config.warnings.push(format!(
+                    "{origin}:{}:{}: not valid JSON ({e}); using defaults",
+                    e.line(),
+                    e.column()
+                ));
+                return config;
+            }
+        };
+        let Some(map) = value.as_object() else {
+            config
+                .warnings
+                .push(format!("{origin}: expected a JSON object; using defaults"));
+            return config;
+        };
+        let mut bad = |key: &str, want: &str| {
+            config
+                .warnings
+                .push(format!("{origin}: \"{key}\" should be {want}; ignored"));
+        };
+        let mut out = Self::default();
+        for (key, v) in map {
+            match key.as_str() {
+                "path" => match v.as_str().filter(|s| !s.trim().is_empty()) {
+                    Some(s) => out.path = s.trim().to_string(),
+                    None => bad(key, "a relative file path"),
+                },
+                "budget" => match v.as_u64() {
+                    Some(n) => out.budget = (n as usize).clamp(MIN_BUDGET, MAX_BUDGET),
+                    None => bad(key, "a number of UTF-16 units (at most 10000)"),
+                },
+                "stop" => match v.as_str().and_then(StopMode::parse) {
+                    Some(m) => out.stop = m,
+                    None => bad(key, "\"off\", \"remind\" or \"enforce\""),
+                },
+                "context_warn_percent" => match v.as_u64().filter(|n| (1..=100).contains(n)) {
+                    Some(n) => out.context_warn_percent = n as u8,
+                    None => bad(key, "a percentage from 1 to 100"),
+                },
+                "context_window" => match v {
+                    Value::Null => {}
+                    _ => match v.as_u64().filter(|n| *n >= 1_000) {
+                        Some(n) => out.context_window = Some(n),
+                        None => bad(key, "a number of tokens"),
+                    },
+                },
+                "priority" => match v.as_array().map(|a| {
+                    a.iter()
+                        .map(|s| s.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()
+                }) {
+                    Some(Some(list)) if !list.is_empty() => out.priority = list,
+                    _ => bad(key, "a list of section names"),
+                },
+                // Unknown keys are left for newer versions and other tools.
+                _ => {}
+            }
+        }
+        out.warnings = config.warnings;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = Config::parse("{}", "c.json");
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn reads_every_field() {
+        let c = Config::parse(
+            r#"{"path":"HANDOFF.md","budget":5000,"stop":"Enforce","context_warn_percent":70,
+                "context_window":1000000,"priority":["Next","*"],"future":true}"#,
+            "c.json",
+        );
+        assert_eq!(c.path, "HANDOFF.md");
+        assert_eq!(c.budget, 5000);
+        assert_eq!(c.stop, StopMode::Enforce);
+        assert_eq!(c.context_warn_percent, 70);
+        assert_eq!(c.context_window, Some(1_000_000));
+        assert_eq!(c.priority, ["Next", "*"]);
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn budget_is_capped_at_the_client_limit() {
+        assert_eq!(Config::parse(r#"{"budget":50000}"#, "c").budget, MAX_BUDGET);
+        assert_eq!(Config::parse(r#"{"budget":3}"#, "c").budget, MIN_BUDGET);
+    }
+
+    #[test]
+    fn bad_fields_warn_and_keep_defaults() {
+        let c = Config::parse(r#"{"stop":"sometimes","budget":"big","path":7}"#, "c.json");
+        assert_eq!(c.stop, StopMode::Remind);
+        assert_eq!(c.budget, DEFAULT_BUDGET);
+        assert_eq!(c.path, DEFAULT_PATH);
+        assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn invalid_json_warns_with_position() {
+        let c = Config::parse("{\"stop\": }", "c.json");
+        assert_eq!(c.stop, StopMode::Remind);
+        assert!(c.warnings[0].starts_with("c.json:1:"), "{:?}", c.warnings);
+    }
+}

@@ -1,0 +1,50 @@
+//! `handoff` gives Claude Code a memory that survives new sessions and context compaction.
+//!
+//! Two ways in, both thin: the command line ([`cli`] → [`commands`]) and the hook event on stdin
+//! ([`hook`]). Underneath is a pure core — [`handoff`] (parse and pack the document under a budget),
+//! [`transcript`] (what the session did, how full the context is) — and the edges: [`project`]
+//! (where things live), [`state`] (per-session memory between hook calls), [`staleness`] (git),
+//! [`fs_atomic`] (writes that never leave a torn file).
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod env;
+pub mod error;
+pub mod fs_atomic;
+pub mod handoff;
+pub mod hook;
+pub mod project;
+pub mod staleness;
+pub mod state;
+pub mod timefmt;
+pub mod transcript;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parse the arguments, run the command, and turn the outcome into an exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout and usage errors to stderr.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(error::EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let env = env::Env::from_process();
+    match commands::run(cli, &env) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("handoff: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

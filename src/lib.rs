@@ -40,7 +40,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let env = env::Env::from_process();
-    match commands::run(cli, &env) {
+    match commands::run(&cli, &env) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("handoff: {e}");

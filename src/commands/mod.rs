@@ -8,8 +8,8 @@ use crate::error::Result;
 mod hook;
 
 /// Run the parsed command line.
-pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
-    match cli.command {
+pub fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
+    match &cli.command {
         Command::Hook => Ok(hook::run(env)),
     }
 }

@@ -123,6 +123,14 @@ fn since(ctx: &Ctx<'_>) -> String {
 }
 
 fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
+    if !ctx.project.handoff.exists() {
+        return format!(
+            "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
+             `handoff init`) before you finish.",
+            files_summary(edited),
+            ctx.project.handoff_display
+        );
+    }
     format!(
         "handoff: {} was not updated this session ({}), though {} changed. Ask Claude to bring it up \
          to date before you finish.",

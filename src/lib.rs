@@ -51,6 +51,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let env = env::Env::from_process();
     match commands::run(cli, &env) {
         Ok(code) => code,
+        // Already reported by the command itself.
+        Err(error::Error::Quiet(code)) => ExitCode::from(code),
         Err(e) => {
             eprintln!("handoff: {e}");
             ExitCode::from(e.exit_code())

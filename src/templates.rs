@@ -13,6 +13,15 @@ pub enum Template {
 }
 
 impl Template {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Handoff => "handoff",
+            Template::Memory => "memory",
+            Template::Campaign => "campaign",
+        }
+    }
+
     /// The template's text, with `{{project}}` and `{{date}}` placeholders.
     pub fn text(self) -> &'static str {
         match self {

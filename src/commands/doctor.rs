@@ -255,7 +255,8 @@ fn handoff(project: &Project) -> Check {
     let sections = section_count(&text);
     let units = utf16_len(&text);
     let budget = project.config.budget;
-    let size = format!("{sections} sections, {units} of {budget} UTF-16 units");
+    let plural = if sections == 1 { "" } else { "s" };
+    let size = format!("{sections} section{plural}, {units} of {budget} UTF-16 units");
     if sections == 0 {
         check(
             "handoff",

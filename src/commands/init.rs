@@ -36,8 +36,9 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
         let text = templates::fill(args.template.text(), &[("project", &name), ("date", &date)]);
         fs_atomic::write(&project.handoff, text.as_bytes(), Durability::Synced)?;
         println!(
-            "Wrote {} from the {:?} template.",
-            project.handoff_display, args.template
+            "Wrote {} from the {} template.",
+            project.handoff_display,
+            args.template.name()
         );
     }
     if !args.no_claude_md {
@@ -79,12 +80,11 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
         None => println!("{shown} already has the session protocol."),
         Some(text) => {
             fs_atomic::write(&path, text.as_bytes(), Durability::Synced)?;
-            let verb = if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {
-                "Updated"
+            if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {
+                println!("Updated the session protocol in {shown}.");
             } else {
-                "Added"
-            };
-            println!("{verb} the session protocol in {shown}.");
+                println!("Added the session protocol to {shown}.");
+            }
         }
     }
     Ok(())

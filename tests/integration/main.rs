@@ -5,3 +5,11 @@
 //! `cargo insta review`.
 
 mod support;
+
+mod cli;
+mod corpus;
+mod doctor;
+mod init;
+mod install;
+mod install_sh;
+mod plugin;

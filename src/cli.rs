@@ -35,15 +35,20 @@ pub enum Command {
 
     /// Add the hooks to Claude Code's settings.json, keeping everything else in the file.
     ///
-    /// Registers `handoff hook` for SessionStart, UserPromptSubmit, Stop, PreCompact and SessionEnd.
-    /// Running it again changes nothing; the previous file is kept as settings.json.bak.
+    /// Registers `handoff hook` for SessionStart, UserPromptSubmit, Stop, PreCompact and SessionEnd,
+    /// or updates handoff's own entries in place. Only the bytes that must change do: indentation
+    /// (spaces or tabs), CRLF line endings, the final newline and every other key stay as they are,
+    /// and new entries follow the layout around them. Running it again changes nothing; the previous
+    /// file is kept as settings.json.bak. A file that is not valid JSON is left untouched.
     ///
     /// Example: handoff install --scope local --dry-run
     Install(InstallArgs),
 
     /// Remove the hooks from settings.json and the session protocol from CLAUDE.md.
     ///
-    /// Removes only handoff's own entries (and what that leaves empty); the handoff file is kept.
+    /// Removes only handoff's own entries (and the groups, lists and `hooks` object that leaves
+    /// empty), and the block between the handoff markers in this project's CLAUDE.md. The handoff
+    /// file itself is kept.
     ///
     /// Example: handoff uninstall --scope user
     Uninstall(UninstallArgs),
@@ -112,6 +117,9 @@ pub struct UninstallArgs {
     /// Print the changes as unified diffs and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Leave CLAUDE.md alone.
+    #[arg(long)]
+    pub keep_claude_md: bool,
 }
 
 /// Options of `handoff doctor`.

@@ -25,7 +25,11 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
 
     let md_path = claude_md_path(&project.root);
     let md_shown = scope::display(&md_path, &project.root, env);
-    let md_old = read_optional(&md_path)?;
+    let md_old = if args.keep_claude_md {
+        None
+    } else {
+        read_optional(&md_path)?
+    };
     let md_new = match &md_old {
         Some(text) => claude_md::remove(text).map_err(|e| {
             Error::Message(format!("{md_shown} {e}; fix it by hand, then run again"))

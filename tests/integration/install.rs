@@ -239,3 +239,12 @@ fn fixtures_are_what_their_names_say() {
     assert!(!read("no-trailing-newline.json").ends_with('\n'));
     assert!(!read("minified.json").contains('\n'));
 }
+
+#[test]
+fn uninstall_can_leave_claude_md_alone() {
+    let t = Test::new();
+    t.run(&["init"]).success();
+    let claude = t.read("CLAUDE.md");
+    t.run(&["uninstall", "--keep-claude-md"]).success();
+    assert_eq!(t.read("CLAUDE.md"), claude);
+}

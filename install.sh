@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
     --uninstall) uninstall=true ;;
     -h | --help)
-        sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     -*) die "unknown option $1 (try --help)" ;;

@@ -563,6 +563,19 @@ mod tests {
     }
 
     #[test]
+    fn windows_paths_are_escaped_and_recognised() {
+        let reg = Registration::with_command(r"C:\Program Files\handoff\handoff.exe");
+        let once = install("{}", &reg).unwrap().text;
+        assert!(
+            once.contains(r#""command": "C:\\Program Files\\handoff\\handoff.exe""#),
+            "{once}"
+        );
+        assert_eq!(find_ours(&once).len(), 5);
+        assert_eq!(install(&once, &reg).unwrap().changes, Vec::<String>::new());
+        assert_eq!(uninstall(&once).unwrap().text, "{}");
+    }
+
+    #[test]
     fn empty_file_becomes_a_fresh_document() {
         let out = install_text("  \n");
         assert!(

@@ -44,12 +44,8 @@ impl Env {
 
     /// Whether a variable is set to a true-ish value (`1`, `true`, `yes`, `on`).
     pub fn flag(&self, key: &str) -> bool {
-        self.var(key).is_some_and(|v| {
-            matches!(
-                v.to_ascii_lowercase().as_str(),
-                "1" | "true" | "yes" | "on"
-            )
-        })
+        self.var(key)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
     }
 
     /// The user's home directory.

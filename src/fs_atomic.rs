@@ -23,10 +23,9 @@ pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Resu
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let name = path.file_name().map_or_else(
-        || "file".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     // Unique per process and per call, so concurrent writers never share a temp file.
     let seq = TMP_SEQ.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{name}.{}-{seq}.tmp", std::process::id()));
@@ -69,7 +68,9 @@ pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
     let mut buf = String::with_capacity(line.len() + 1);
     buf.push_str(line.trim_end_matches('\n'));
     buf.push('\n');
-    let result = file.write_all(buf.as_bytes()).and_then(|()| file.sync_data());
+    let result = file
+        .write_all(buf.as_bytes())
+        .and_then(|()| file.sync_data());
     let _ = file.file().unlock();
     result
 }

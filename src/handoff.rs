@@ -1,4 +1,10 @@
 //! The handoff document: sections and blocks, packed by priority under a UTF-16 budget. Pure: no I/O.
+//!
+//! A document is split at its section headings (the level the file uses for its parts: `##` under a
+//! single `#` title, else the shallowest). A section's body is split into blocks: a top-level line
+//! with everything indented under it (a bullet and its sub-bullets), a whole fenced code block, a
+//! table header with its separator row. Packing drops whole sections, then trailing blocks, never
+//! part of a line.
 
 /// Default section priority, highest first; `*` is every section not named.
 pub const DEFAULT_PRIORITY: &[&str] = &[
@@ -9,3 +15,629 @@ pub const DEFAULT_PRIORITY: &[&str] = &[
     "*",
     "what was done|done|completed|build log|session log|changelog|history",
 ];
+
+/// Length in UTF-16 code units, the unit Claude Code measures hook output in.
+pub fn utf16_len(s: &str) -> usize {
+    // Every char is one unit, plus one more for chars outside the BMP (4-byte UTF-8 sequences).
+    s.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+/// One part of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section<'a> {
+    /// The heading line with its newline, or `None` for text before the first heading.
+    pub heading: Option<&'a str>,
+    /// Heading level (1–6); 0 for the text before the first heading.
+    pub level: u8,
+    /// The heading's text, without `#`s and emphasis.
+    pub title: String,
+    /// The body, as blocks that are kept or dropped whole.
+    pub blocks: Vec<&'a str>,
+}
+
+impl Section<'_> {
+    /// Size of the whole section in UTF-16 units.
+    pub fn units(&self) -> usize {
+        self.heading.map_or(0, utf16_len) + self.blocks.iter().map(|b| utf16_len(b)).sum::<usize>()
+    }
+
+    /// Blocks that carry content (not blank lines alone).
+    pub fn item_count(&self) -> usize {
+        self.blocks.iter().filter(|b| !b.trim().is_empty()).count()
+    }
+}
+
+/// A parsed handoff, borrowing the (LF-normalised) text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document<'a> {
+    /// Every part in file order; the first may be the heading-less preamble.
+    pub sections: Vec<Section<'a>>,
+}
+
+/// Replace CRLF and lone CR line endings with LF.
+pub fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A line's role, as far as splitting is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// An ATX heading of this level.
+    Heading(u8),
+    /// Opens a fenced code block.
+    FenceOpen,
+    /// Opens an HTML comment that does not close on the same line.
+    CommentOpen,
+    /// A table separator row (`|---|:--:|`).
+    TableSeparator,
+    /// A non-blank line starting at the left margin.
+    TopLevel,
+    /// A blank or indented line: belongs to the block above.
+    Continuation,
+}
+
+fn classify(line: &str) -> Kind {
+    let trimmed = line.trim_end();
+    if trimmed.is_empty() {
+        return Kind::Continuation;
+    }
+    let indent = line.len() - line.trim_start().len();
+    let body = line.trim_start();
+    if indent <= 3 && (body.starts_with("```") || body.starts_with("~~~")) {
+        return Kind::FenceOpen;
+    }
+    if indent <= 3 && body.starts_with("<!--") && !body.contains("-->") {
+        return Kind::CommentOpen;
+    }
+    if indent <= 3 && body.starts_with('#') {
+        let hashes = body.bytes().take_while(|&b| b == b'#').count();
+        let rest = &body[hashes..];
+        if hashes <= 6 && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            return Kind::Heading(hashes as u8);
+        }
+    }
+    if is_table_separator(body) {
+        return Kind::TableSeparator;
+    }
+    if indent >= 2 || line.starts_with('\t') {
+        Kind::Continuation
+    } else {
+        Kind::TopLevel
+    }
+}
+
+fn is_table_separator(body: &str) -> bool {
+    let t = body.trim();
+    t.contains('-')
+        && t.contains('|')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// The marker that closes a fence opened by `line`: the same character, at least as many.
+fn fence_marker(line: &str) -> (u8, usize) {
+    let body = line.trim_start().as_bytes();
+    let ch = body[0];
+    (ch, body.iter().take_while(|&&b| b == ch).count())
+}
+
+fn closes_fence(line: &str, (ch, len): (u8, usize)) -> bool {
+    let body = line.trim();
+    body.len() >= len && body.bytes().all(|b| b == ch)
+}
+
+/// Lines with their newlines, each tagged with its role; fence and comment bodies are folded into
+/// the line that opened them, so headings inside them are never mistaken for sections.
+fn logical_lines(text: &str) -> Vec<(Kind, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let first_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let first = &rest[..first_end];
+        let kind = classify(first);
+        let mut end = first_end;
+        match kind {
+            Kind::FenceOpen => {
+                let marker = fence_marker(first);
+                // An unclosed fence runs to the end of the file, as in CommonMark.
+                end = rest.len();
+                let mut pos = first_end;
+                while pos < rest.len() {
+                    let line_end = rest[pos..].find('\n').map_or(rest.len(), |i| pos + i + 1);
+                    if closes_fence(&rest[pos..line_end], marker) {
+                        end = line_end;
+                        break;
+                    }
+                    pos = line_end;
+                }
+            }
+            Kind::CommentOpen => {
+                end = rest[first_end..].find("-->").map_or(rest.len(), |i| {
+                    let close = first_end + i;
+                    rest[close..]
+                        .find('\n')
+                        .map_or(rest.len(), |j| close + j + 1)
+                });
+            }
+            _ => {}
+        }
+        out.push((kind, &rest[..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// The heading level that divides this document into its parts.
+fn section_level(lines: &[(Kind, &str)]) -> Option<u8> {
+    let levels: Vec<u8> = lines
+        .iter()
+        .filter_map(|(k, _)| match k {
+            Kind::Heading(l) => Some(*l),
+            _ => None,
+        })
+        .collect();
+    let min = *levels.iter().min()?;
+    let at_min = levels.iter().filter(|&&l| l == min).count();
+    // A single top heading is the document's title; its parts are the next level down.
+    if at_min == 1 && levels.first() == Some(&min) {
+        if let Some(next) = levels.iter().copied().filter(|&l| l > min).min() {
+            return Some(next);
+        }
+    }
+    Some(min)
+}
+
+/// Heading text without `#`s, trailing `#`s and surrounding emphasis.
+pub fn heading_title(line: &str) -> String {
+    let t = line.trim().trim_start_matches('#').trim();
+    let t = t.trim_end_matches('#').trim();
+    t.trim_matches(|c| c == '*' || c == '_').trim().to_string()
+}
+
+/// Close the block being built (a byte range of `text`) into `section`.
+fn flush<'a>(text: &'a str, block: &mut Option<(usize, usize)>, section: &mut Section<'a>) {
+    if let Some((start, end)) = block.take() {
+        section.blocks.push(&text[start..end]);
+    }
+}
+
+/// Split a handoff into sections and blocks. `text` must already have LF line endings.
+pub fn parse(text: &str) -> Document<'_> {
+    let lines = logical_lines(text);
+    let level = section_level(&lines).unwrap_or(0);
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut current = Section {
+        heading: None,
+        level: 0,
+        title: String::new(),
+        blocks: Vec::new(),
+    };
+    // Byte range of the block being built, as offsets into `text`.
+    let mut block: Option<(usize, usize)> = None;
+    let offset = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
+    for (kind, line) in lines {
+        let start = offset(line);
+        let end = start + line.len();
+        match kind {
+            Kind::Heading(l) if l <= level => {
+                flush(text, &mut block, &mut current);
+                let done = std::mem::replace(
+                    &mut current,
+                    Section {
+                        heading: Some(line),
+                        level: l,
+                        title: heading_title(line),
+                        blocks: Vec::new(),
+                    },
+                );
+                if done.heading.is_some() || !done.blocks.is_empty() {
+                    sections.push(done);
+                }
+            }
+            Kind::Continuation | Kind::TableSeparator if block.is_some() => {
+                block = block.map(|(s, _)| (s, end));
+            }
+            _ => {
+                flush(text, &mut block, &mut current);
+                block = Some((start, end));
+            }
+        }
+    }
+    flush(text, &mut block, &mut current);
+    if current.heading.is_some() || !current.blocks.is_empty() {
+        sections.push(current);
+    }
+    Document { sections }
+}
+
+/// Lowercase words of a title or pattern, padded with spaces for whole-word matching.
+fn words(s: &str) -> String {
+    let mut out = String::from(" ");
+    for c in s.chars() {
+        let c = if c == '’' || c == '‘' { '\'' } else { c };
+        if c.is_alphanumeric() || c == '\'' {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+/// Rank of a section title under `priority` (lower is more important).
+pub fn rank(title: &str, priority: &[String]) -> usize {
+    let title = words(title);
+    let rest = priority
+        .iter()
+        .position(|p| p.trim() == "*")
+        .unwrap_or(priority.len());
+    priority
+        .iter()
+        .position(|group| {
+            group
+                .split('|')
+                .map(words)
+                .any(|w| w.trim() != "" && w.trim() != "*" && title.contains(&w))
+        })
+        .unwrap_or(rest)
+}
+
+/// What packing left out of one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Omission {
+    /// The section's title (or "preamble").
+    pub title: String,
+    /// Items kept.
+    pub kept: usize,
+    /// Items in the section.
+    pub total: usize,
+}
+
+/// The result of packing a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packed {
+    /// The kept text, in document order.
+    pub text: String,
+    /// Sections cut or dropped, in document order.
+    pub omitted: Vec<Omission>,
+}
+
+/// Keep the most important parts of `doc` within `budget` UTF-16 units.
+///
+/// Sections are taken whole in priority order while they fit; one that doesn't fit keeps its
+/// heading and as many of its leading blocks as fit. The preamble (title, dates) ranks first.
+/// The kept parts are printed in document order.
+pub fn pack(doc: &Document<'_>, budget: usize, priority: &[String]) -> Packed {
+    let n = doc.sections.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let ranks: Vec<usize> = doc
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            // The preamble and a lone title heading above the sections are the document's masthead.
+            let masthead = i == 0
+                && (s.heading.is_none()
+                    || doc.sections.get(1).is_some_and(|next| next.level > s.level));
+            if masthead {
+                0
+            } else {
+                rank(&s.title, priority) + 1
+            }
+        })
+        .collect();
+    order.sort_by_key(|&i| (ranks[i], i));
+
+    // Per section: how many leading blocks are kept, or None when the section is left out.
+    let mut kept: Vec<Option<usize>> = vec![None; n];
+    let mut left = budget;
+    for &i in &order {
+        let s = &doc.sections[i];
+        // One unit per section for the newline that may separate it from the next.
+        let whole = s.units() + 1;
+        if whole <= left {
+            kept[i] = Some(s.blocks.len());
+            left -= whole;
+            continue;
+        }
+        let heading = s.heading.map_or(0, utf16_len) + 1;
+        if heading >= left {
+            continue;
+        }
+        let mut used = heading;
+        let mut count = 0;
+        for b in &s.blocks {
+            let u = utf16_len(b);
+            if used + u > left {
+                break;
+            }
+            used += u;
+            count += 1;
+        }
+        // A sub-heading with nothing under it says nothing.
+        while count > 0 && s.blocks[count - 1].trim_start().starts_with('#') {
+            count -= 1;
+            used -= utf16_len(s.blocks[count]);
+        }
+        if count > 0 {
+            kept[i] = Some(count);
+            left -= used;
+        }
+    }
+
+    let mut text = String::new();
+    let mut omitted = Vec::new();
+    for (s, &k) in doc.sections.iter().zip(&kept) {
+        if k != Some(s.blocks.len()) {
+            let shown = s.blocks[..k.unwrap_or(0)]
+                .iter()
+                .filter(|b| !b.trim().is_empty())
+                .count();
+            omitted.push(Omission {
+                title: if s.title.is_empty() {
+                    "preamble".into()
+                } else {
+                    s.title.clone()
+                },
+                kept: shown,
+                total: s.item_count(),
+            });
+        }
+        let Some(k) = k else { continue };
+        if !text.is_empty() && !text.ends_with("\n\n") {
+            text.push('\n');
+        }
+        if let Some(h) = s.heading {
+            text.push_str(h);
+            if !h.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        for b in &s.blocks[..k] {
+            text.push_str(b);
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    Packed { text, omitted }
+}
+
+/// Cut `text` to at most `budget` UTF-16 units at a line boundary: the last resort that keeps the
+/// hard limit whatever the inputs.
+pub fn truncate_lines(text: &str, budget: usize) -> &str {
+    if utf16_len(text) <= budget {
+        return text;
+    }
+    let mut used = 0;
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        let u = utf16_len(line);
+        if used + u > budget {
+            break;
+        }
+        used += u;
+        end += line.len();
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    fn prio() -> Vec<String> {
+        DEFAULT_PRIORITY.iter().map(ToString::to_string).collect()
+    }
+
+    fn titles<'a>(doc: &'a Document<'_>) -> Vec<&'a str> {
+        doc.sections.iter().map(|s| s.title.as_str()).collect()
+    }
+
+    #[test]
+    fn utf16_counts_surrogate_pairs() {
+        for (s, n) in [
+            ("", 0),
+            ("abc", 3),
+            ("é", 1),
+            ("日本", 2),
+            ("😀", 2),
+            ("a😀b", 4),
+            ("🐢 ✅", 4),
+        ] {
+            assert_eq!(utf16_len(s), n, "{s:?}");
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sections_under_a_single_title_are_the_second_level() {
+        let doc = parse("# Handoff\nLast Updated: today\n\n## Current State\nok\n### Detail\nx\n## What's Next\n- a\n- b\n");
+        assert_eq!(titles(&doc), ["Handoff", "Current State", "What's Next"]);
+        assert_eq!(doc.sections[1].blocks, ["ok\n", "### Detail\n", "x\n"]);
+        assert_eq!(doc.sections[2].blocks, ["- a\n", "- b\n"]);
+    }
+
+    #[test]
+    fn several_top_headings_are_sections() {
+        let doc = parse("# A\na\n# B\nb\n");
+        assert_eq!(titles(&doc), ["A", "B"]);
+    }
+
+    #[test]
+    fn preamble_without_heading() {
+        let doc = parse("intro\n\n## One\n1\n");
+        assert_eq!(doc.sections[0].heading, None);
+        assert_eq!(doc.sections[0].blocks, ["intro\n\n"]);
+        assert_eq!(titles(&doc), ["", "One"]);
+    }
+
+    #[test]
+    fn headings_inside_fences_and_comments_are_not_sections() {
+        let text = "## A\n```sh\n## not a heading\n```\n<!--\n## nor this\n-->\n## B\n";
+        let doc = parse(text);
+        assert_eq!(titles(&doc), ["A", "B"]);
+        assert_eq!(doc.sections[0].blocks.len(), 2);
+    }
+
+    #[test]
+    fn a_fence_marker_mid_line_is_not_a_fence() {
+        let doc = parse("## A\n- use ```json here\n## B\nb\n");
+        assert_eq!(titles(&doc), ["A", "B"]);
+    }
+
+    #[test]
+    fn bullets_keep_their_children_and_tables_their_header() {
+        let doc =
+            parse("## A\n- one\n  - child\n  more\n- two\n\n| h | i |\n|---|---|\n| 1 | 2 |\n");
+        assert_eq!(
+            doc.sections[0].blocks,
+            [
+                "- one\n  - child\n  more\n",
+                "- two\n\n",
+                "| h | i |\n|---|---|\n",
+                "| 1 | 2 |\n"
+            ]
+        );
+    }
+
+    #[test]
+    fn bold_headings_lose_their_emphasis() {
+        assert_eq!(
+            heading_title("## **1. Current focus**\n"),
+            "1. Current focus"
+        );
+        assert_eq!(heading_title("### What's Next ###"), "What's Next");
+    }
+
+    #[test]
+    fn ranks_follow_the_priority_list() {
+        let p = prio();
+        for (title, want) in [
+            ("Next Session Start", 0),
+            ("What's Next (prioritised, P0/P1/P2)", 0),
+            ("What’s Next", 0),
+            ("What Failed (approaches that didn't work and why)", 1),
+            ("Current State", 2),
+            ("Key Decisions (with reasoning)", 3),
+            ("Decisions Made", 3),
+            ("Key Discoveries", 4),
+            ("Progress Markers", 4),
+            ("What Was Done This Session", 5),
+            ("Nextcloud notes", 4),
+        ] {
+            assert_eq!(rank(title, &p), want, "{title}");
+        }
+    }
+
+    const FULL: &str = "# Handoff\nLast Updated: 2026-11-21\n\n## Current State\nBuilds.\n\n## What Was Done This Session\n- a\n- b\n\n## What Failed\n- x\n\n## What's Next\n- P0 one\n- P1 two\n\n## Key Decisions\n- d\n";
+
+    #[test]
+    fn pack_keeps_everything_that_fits() {
+        let doc = parse(FULL);
+        let packed = pack(&doc, 10_000, &prio());
+        assert_eq!(packed.text, FULL);
+        assert!(packed.omitted.is_empty());
+    }
+
+    #[test]
+    fn pack_drops_low_priority_sections_first_and_keeps_order() {
+        let doc = parse(FULL);
+        let need: usize = [
+            "# Handoff\nLast Updated: 2026-11-21\n\n",
+            "## What's Next\n- P0 one\n- P1 two\n\n",
+            "## What Failed\n- x\n\n",
+        ]
+        .iter()
+        .map(|s| utf16_len(s) + 1)
+        .sum();
+        let packed = pack(&doc, need, &prio());
+        assert_eq!(
+            packed.text,
+            "# Handoff\nLast Updated: 2026-11-21\n\n## What Failed\n- x\n\n## What's Next\n- P0 one\n- P1 two\n\n"
+        );
+        let dropped: Vec<_> = packed.omitted.iter().map(|o| o.title.as_str()).collect();
+        assert_eq!(
+            dropped,
+            [
+                "Current State",
+                "What Was Done This Session",
+                "Key Decisions"
+            ]
+        );
+        assert!(utf16_len(&packed.text) <= need);
+    }
+
+    #[test]
+    fn pack_cuts_between_bullets_never_inside_one() {
+        let doc = parse("## What's Next\n- first item\n- second item\n- third item\n");
+        let budget = utf16_len("## What's Next\n- first item\n- second item\n") + 1;
+        let packed = pack(&doc, budget, &prio());
+        assert_eq!(packed.text, "## What's Next\n- first item\n- second item\n");
+        assert_eq!(
+            packed.omitted,
+            [Omission {
+                title: "What's Next".into(),
+                kept: 2,
+                total: 3
+            }]
+        );
+    }
+
+    #[test]
+    fn pack_counts_emoji_as_two_units() {
+        // 100 emoji = 200 units: must not fit in a budget sized for 100 chars.
+        let line = format!("- {}\n", "😀".repeat(100));
+        let text = format!("## What's Next\n- short\n{line}");
+        let doc = parse(&text);
+        let budget = utf16_len("## What's Next\n- short\n") + 1 + 110;
+        let packed = pack(&doc, budget, &prio());
+        assert_eq!(packed.text, "## What's Next\n- short\n");
+        let budget = utf16_len(&text) + 1;
+        assert_eq!(pack(&doc, budget, &prio()).text, text);
+    }
+
+    #[test]
+    fn pack_never_exceeds_the_budget() {
+        let mut text = String::from("# T\n");
+        for s in 0..30 {
+            let _ = writeln!(text, "## Section {s}");
+            for b in 0..20 {
+                let _ = writeln!(text, "- item {b} 🐢 {}", "ü".repeat(s * b % 17));
+            }
+        }
+        let doc = parse(&text);
+        for budget in [0, 1, 10, 100, 999, 5_000, 9_000] {
+            let packed = pack(&doc, budget, &prio());
+            assert!(utf16_len(&packed.text) <= budget, "budget {budget}");
+        }
+    }
+
+    #[test]
+    fn text_without_headings_packs_by_line() {
+        let text = "a: 1\nb: 2\nc: 3\n";
+        let packed = pack(&parse(text), 11, &prio());
+        assert_eq!(packed.text, "a: 1\nb: 2\n");
+    }
+
+    #[test]
+    fn truncate_lines_stops_at_a_line_boundary() {
+        assert_eq!(truncate_lines("ab\ncd\n", 5), "ab\n");
+        assert_eq!(truncate_lines("ab\ncd\n", 6), "ab\ncd\n");
+        assert_eq!(truncate_lines("😀\n", 2), "");
+    }
+
+    #[test]
+    fn crlf_is_normalised() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+}

@@ -49,7 +49,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let env = env::Env::from_process();
-    match commands::run(cli, &env) {
+    match commands::run(&cli, &env) {
         Ok(code) => code,
         // Already reported by the command itself.
         Err(error::Error::Quiet(code)) => ExitCode::from(code),

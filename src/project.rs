@@ -164,7 +164,10 @@ mod tests {
     #[test]
     fn handoff_path_defaults_and_displays_relative() {
         let p = Project::discover(&env(&[("HOME", "/h")]), Some("/nonexistent/p"));
-        assert_eq!(p.handoff, PathBuf::from("/nonexistent/p/docs/SESSION-HANDOFF.md"));
+        assert_eq!(
+            p.handoff,
+            PathBuf::from("/nonexistent/p/docs/SESSION-HANDOFF.md")
+        );
         assert_eq!(p.handoff_display, "docs/SESSION-HANDOFF.md");
     }
 

@@ -1,1 +1,257 @@
-//! (in progress)
+//! Per-session memory between hook calls: one small JSON file per session, in the project's state
+//! folder (outside the work tree). Two sessions never share a file; old ones are pruned.
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::fs_atomic::{self, Durability};
+
+/// Session files untouched for this long are deleted.
+pub const PRUNE_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Enough of a file's identity to tell whether it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    /// FNV-1a of the content.
+    pub hash: u64,
+}
+
+impl Fingerprint {
+    /// Fingerprint `path`; `None` when it doesn't exist or can't be read.
+    pub fn of(path: &Path) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Self {
+            len: bytes.len() as u64,
+            mtime_ns: mtime_ns(&meta),
+            hash: crate::project::fnv1a64(&bytes),
+        })
+    }
+
+    /// Whether `path` still has this content; checks size and time first, reading only when needed.
+    pub fn matches(self, path: &Path) -> bool {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return false;
+        };
+        if meta.len() != self.len {
+            return false;
+        }
+        if mtime_ns(&meta) == self.mtime_ns {
+            return true;
+        }
+        // Touched: compare content, so saving without changes doesn't count as an update.
+        Self::of(path).is_some_and(|now| now.hash == self.hash)
+    }
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// What one session remembers between hook calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionState {
+    /// Claude Code's session id.
+    pub session_id: String,
+    /// When SessionStart (or the first hook call) saw this session.
+    pub started_at: Option<DateTime<Utc>>,
+    /// The handoff as it was at the start; `None` if it didn't exist.
+    pub handoff_at_start: Option<Fingerprint>,
+    /// The transcript being followed.
+    pub transcript_path: String,
+    /// How far the transcript has been read.
+    pub transcript_offset: u64,
+    /// Files edited in this session (from the transcript).
+    pub edited: Vec<String>,
+    /// User prompts seen in the transcript (a prompt key when the event has no `prompt_id`).
+    pub prompts: u32,
+    /// The prompt whose Stop was last blocked.
+    pub blocked_prompt: Option<String>,
+    /// The prompt whose Stop last showed a reminder.
+    pub reminded_prompt: Option<String>,
+    /// Whether the context warning has been given for the current crossing of the threshold.
+    pub context_warned: bool,
+}
+
+impl SessionState {
+    /// A fresh state for a session starting now.
+    pub fn new(session_id: &str, now: DateTime<Utc>) -> Self {
+        Self {
+            session_id: session_id.to_string(),
+            started_at: Some(now),
+            ..Self::default()
+        }
+    }
+
+    /// Whether the handoff at `path` differs from how it was at the start of the session.
+    pub fn handoff_changed(&self, path: &Path) -> bool {
+        match self.handoff_at_start {
+            Some(fp) => !fp.matches(path),
+            None => path.exists(),
+        }
+    }
+
+    /// Fold in what the transcript showed since the last read.
+    pub fn absorb(&mut self, activity: crate::transcript::Activity) {
+        for path in activity.edited {
+            if !self.edited.contains(&path) {
+                self.edited.push(path);
+            }
+        }
+        self.prompts += activity.prompts;
+        self.transcript_offset = activity.end;
+    }
+}
+
+/// The file that holds a session's state.
+pub fn path_for(sessions_dir: &Path, session_id: &str) -> PathBuf {
+    let safe = !session_id.is_empty()
+        && session_id.len() <= 128
+        && session_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let name = if safe {
+        session_id.to_string()
+    } else {
+        format!("x{:016x}", crate::project::fnv1a64(session_id.as_bytes()))
+    };
+    sessions_dir.join(format!("{name}.json"))
+}
+
+/// Load a session's state; `Ok(None)` when there is none yet. A damaged file counts as none.
+pub fn load(sessions_dir: &Path, session_id: &str) -> std::io::Result<Option<SessionState>> {
+    match fs_err::read(path_for(sessions_dir, session_id)) {
+        Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Save a session's state.
+pub fn save(sessions_dir: &Path, state: &SessionState) -> std::io::Result<()> {
+    let json = serde_json::to_vec(state).map_err(std::io::Error::other)?;
+    // State can be rebuilt; skipping fsync keeps hooks fast.
+    fs_atomic::write(
+        &path_for(sessions_dir, &state.session_id),
+        &json,
+        Durability::Fast,
+    )
+}
+
+/// Delete session files not touched within `max_age`; returns how many were removed.
+pub fn prune(sessions_dir: &Path, now: SystemTime, max_age: Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(sessions_dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > max_age);
+        if old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SessionState::new("abc-123", Utc::now());
+        s.edited.push("a.rs".into());
+        save(dir.path(), &s).unwrap();
+        assert_eq!(load(dir.path(), "abc-123").unwrap(), Some(s));
+        assert_eq!(load(dir.path(), "other").unwrap(), None);
+    }
+
+    #[test]
+    fn damaged_state_counts_as_none() {
+        let dir = tempfile::tempdir().unwrap();
+        fs_atomic::write(&path_for(dir.path(), "s"), b"{not json", Durability::Fast).unwrap();
+        assert_eq!(load(dir.path(), "s").unwrap(), None);
+    }
+
+    #[test]
+    fn unknown_fields_and_missing_ones_are_fine() {
+        let s: SessionState = serde_json::from_str(r#"{"session_id":"s","future":1}"#).unwrap();
+        assert_eq!(s.session_id, "s");
+        assert_eq!(s.transcript_offset, 0);
+    }
+
+    #[test]
+    fn odd_session_ids_get_safe_file_names() {
+        let dir = Path::new("/d");
+        assert_eq!(path_for(dir, "abc-1_2"), Path::new("/d/abc-1_2.json"));
+        let odd = path_for(dir, "../../etc/passwd");
+        assert_eq!(odd.parent(), Some(dir));
+        assert_ne!(path_for(dir, ""), path_for(dir, "x"));
+    }
+
+    #[test]
+    fn fingerprint_sees_content_not_touches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.md");
+        fs_atomic::write(&path, b"one", Durability::Fast).unwrap();
+        let fp = Fingerprint::of(&path).unwrap();
+        assert!(fp.matches(&path));
+        // Same bytes, new mtime: unchanged.
+        let later = SystemTime::now() + Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(fp.matches(&path));
+        fs_atomic::write(&path, b"two", Durability::Fast).unwrap();
+        assert!(!fp.matches(&path));
+        std::fs::remove_file(&path).unwrap();
+        assert!(!fp.matches(&path));
+    }
+
+    #[test]
+    fn handoff_changed_covers_creation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.md");
+        let s = SessionState::default();
+        assert!(!s.handoff_changed(&path));
+        fs_atomic::write(&path, b"new", Durability::Fast).unwrap();
+        assert!(s.handoff_changed(&path));
+    }
+
+    #[test]
+    fn prune_removes_only_old_files() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), &SessionState::new("old", Utc::now())).unwrap();
+        save(dir.path(), &SessionState::new("new", Utc::now())).unwrap();
+        let old = path_for(dir.path(), "old");
+        let past = SystemTime::now() - Duration::from_secs(30 * 24 * 3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        assert_eq!(prune(dir.path(), SystemTime::now(), PRUNE_AFTER), 1);
+        assert!(!old.exists());
+        assert!(path_for(dir.path(), "new").exists());
+    }
+}

@@ -1,1 +1,425 @@
-//! (in progress)
+//! Reading Claude Code's transcript (JSONL): what the session did since a saved offset, and how full
+//! the context is, read from the end. Cost follows what is read, never the size of the whole file.
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use memchr::memmem;
+use serde::Deserialize;
+
+/// Tools that change files.
+pub const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
+
+/// How far back `context_usage` looks for a usage record before giving up.
+const MAX_TAIL_SCAN: u64 = 32 * 1024 * 1024;
+/// Read size when scanning backwards.
+const TAIL_CHUNK: u64 = 64 * 1024;
+
+/// What a stretch of transcript shows the session did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Activity {
+    /// Files written or edited, first-seen order, no repeats.
+    pub edited: Vec<String>,
+    /// Prompts typed by the user (not tool results, commands or compaction summaries).
+    pub prompts: u32,
+    /// Offset just past the last complete line read: where the next read starts.
+    pub end: u64,
+}
+
+/// Context in use, from the newest usage record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextUsage {
+    /// Tokens the next request will carry.
+    pub tokens: u64,
+    /// The model that reported it, when known.
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Line {
+    #[serde(rename = "type")]
+    kind: String,
+    subtype: Option<String>,
+    #[serde(rename = "isSidechain")]
+    sidechain: bool,
+    #[serde(rename = "isMeta")]
+    meta: bool,
+    #[serde(rename = "isCompactSummary")]
+    compact_summary: bool,
+    message: Option<Message>,
+    #[serde(rename = "compactMetadata")]
+    compact: Option<CompactMetadata>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Message {
+    model: Option<String>,
+    usage: Option<Usage>,
+    content: Content,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Content {
+    Text(String),
+    Items(Vec<Item>),
+    #[default]
+    Other,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Item {
+    #[serde(rename = "type")]
+    kind: String,
+    name: Option<String>,
+    input: Option<ToolInput>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ToolInput {
+    file_path: Option<String>,
+    notebook_path: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+#[allow(clippy::struct_field_names)] // the names are the transcript's
+struct Usage {
+    input_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CompactMetadata {
+    #[serde(rename = "postTokens")]
+    post_tokens: Option<u64>,
+}
+
+/// Read the transcript from `offset` to its last complete line and report what happened there.
+/// A transcript shorter than `offset` (replaced or truncated) is read from the start.
+pub fn activity_since(path: &Path, offset: u64) -> std::io::Result<Activity> {
+    let mut file = fs_err::File::open(path)?;
+    let len = file.metadata()?.len();
+    let start = if offset > len { 0 } else { offset };
+    file.seek(SeekFrom::Start(start))?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file.take(len - start));
+    let mut activity = Activity {
+        end: start,
+        ..Activity::default()
+    };
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line)?;
+        // A line without its newline is still being written: leave it for next time.
+        if n == 0 || line.last() != Some(&b'\n') {
+            break;
+        }
+        activity.end += n as u64;
+        scan_line(&line, &mut activity);
+    }
+    Ok(activity)
+}
+
+fn scan_line(line: &[u8], activity: &mut Activity) {
+    let tool_use = memmem::find(line, br#""tool_use""#).is_some();
+    let user = memmem::find(line, br#""type":"user""#).is_some()
+        && memmem::find(line, br#""tool_result""#).is_none();
+    if !tool_use && !user {
+        return;
+    }
+    let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
+        return;
+    };
+    let Some(message) = parsed.message else {
+        return;
+    };
+    match (parsed.kind.as_str(), message.content) {
+        ("assistant", Content::Items(items)) if !parsed.sidechain => {
+            for item in items {
+                if item.kind != "tool_use" {
+                    continue;
+                }
+                let edits = item
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| EDIT_TOOLS.contains(&n));
+                let path = item.input.and_then(|i| i.file_path.or(i.notebook_path));
+                if let (true, Some(path)) = (edits, path) {
+                    if !activity.edited.contains(&path) {
+                        activity.edited.push(path);
+                    }
+                }
+            }
+        }
+        ("user", Content::Text(text))
+            if !parsed.sidechain && !parsed.meta && !parsed.compact_summary =>
+        {
+            // Slash commands and their output are recorded as user lines too.
+            let t = text.trim_start();
+            if !t.starts_with("<command-") && !t.starts_with("<local-command") {
+                activity.prompts += 1;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// How full the context is: the newest main-chain usage record, or the size after the newest
+/// compaction when that came later. Reads backwards from the end; `None` if nothing is found.
+pub fn context_usage(path: &Path) -> std::io::Result<Option<ContextUsage>> {
+    let mut file = fs_err::File::open(path)?;
+    let len = file.metadata()?.len();
+    let mut pos = len;
+    // Bytes from `pos` up to the start of the newest line not yet examined (a partial line).
+    let mut carry: Vec<u8> = Vec::new();
+    let mut chunk = Vec::new();
+    while pos > 0 && len - pos < MAX_TAIL_SCAN {
+        let start = pos.saturating_sub(TAIL_CHUNK);
+        chunk.clear();
+        file.seek(SeekFrom::Start(start))?;
+        (&mut file).take(pos - start).read_to_end(&mut chunk)?;
+        chunk.extend_from_slice(&carry);
+        // Walk complete lines from the newest; the text before the first newline may continue in
+        // the previous chunk, unless this chunk starts the file.
+        let mut end = chunk.len();
+        while let Some(nl) = memchr::memrchr(b'\n', &chunk[..end]) {
+            if let Some(found) = usage_in(&chunk[nl + 1..end]) {
+                return Ok(Some(found));
+            }
+            end = nl;
+        }
+        if start == 0 {
+            return Ok(usage_in(&chunk[..end]));
+        }
+        carry = chunk[..end].to_vec();
+        pos = start;
+    }
+    Ok(None)
+}
+
+fn usage_in(line: &[u8]) -> Option<ContextUsage> {
+    let boundary = memmem::find(line, b"compact_boundary").is_some();
+    let usage = memmem::find(line, br#""usage""#).is_some();
+    if !boundary && !usage {
+        return None;
+    }
+    let parsed: Line = serde_json::from_slice(line).ok()?;
+    if parsed.kind == "system" && parsed.subtype.as_deref() == Some("compact_boundary") {
+        return Some(ContextUsage {
+            tokens: parsed.compact.and_then(|c| c.post_tokens).unwrap_or(0),
+            model: None,
+        });
+    }
+    if parsed.kind != "assistant" || parsed.sidechain {
+        return None;
+    }
+    let message = parsed.message?;
+    if message.model.as_deref() == Some("<synthetic>") {
+        return None;
+    }
+    let u = message.usage?;
+    let tokens = [
+        u.input_tokens,
+        u.cache_creation_input_tokens,
+        u.cache_read_input_tokens,
+        u.output_tokens,
+    ]
+    .into_iter()
+    .flatten()
+    .sum();
+    Some(ContextUsage {
+        tokens,
+        model: message.model,
+    })
+}
+
+/// The standard context window, in tokens.
+pub const STANDARD_WINDOW: u64 = 200_000;
+/// The extended context window, in tokens.
+pub const EXTENDED_WINDOW: u64 = 1_000_000;
+
+/// The context window for `model`: 1M for models known to have it (Opus and Sonnet 4.6 and later,
+/// or a `[1m]` model name), else 200K; usage already past 200K proves the larger window.
+pub fn window_for(model: Option<&str>, observed_tokens: u64) -> u64 {
+    if observed_tokens > STANDARD_WINDOW {
+        return EXTENDED_WINDOW;
+    }
+    let Some(model) = model.map(str::to_ascii_lowercase) else {
+        return STANDARD_WINDOW;
+    };
+    if model.contains("[1m]") {
+        return EXTENDED_WINDOW;
+    }
+    let parts: Vec<&str> = model.split(['-', '.', '@']).collect();
+    let Some(family) = parts.iter().position(|p| *p == "opus" || *p == "sonnet") else {
+        return STANDARD_WINDOW;
+    };
+    // Version numbers follow the family; a long number is a date stamp, not a version.
+    let version: Vec<u32> = parts[family + 1..]
+        .iter()
+        .take_while(|p| p.len() <= 2)
+        .map_while(|p| p.parse().ok())
+        .take(2)
+        .collect();
+    match version.as_slice() {
+        [major, ..] if *major >= 5 => EXTENDED_WINDOW,
+        [4, minor, ..] if *minor >= 6 => EXTENDED_WINDOW,
+        _ => STANDARD_WINDOW,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const FIXTURE: &str = include_str!("../tests/fixtures/claude-code-2.1.328/transcript.jsonl");
+
+    fn file_with(text: &str) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        f
+    }
+
+    #[test]
+    fn activity_finds_edits_and_prompts_in_the_real_transcript() {
+        let f = file_with(FIXTURE);
+        let a = activity_since(f.path(), 0).unwrap();
+        assert_eq!(a.edited, ["/home/dev/src/app/work.txt"]);
+        // "please do work", "big context please", "after big"
+        assert_eq!(a.prompts, 3);
+        assert_eq!(a.end, FIXTURE.len() as u64);
+    }
+
+    #[test]
+    fn activity_reads_only_what_was_appended() {
+        let f = file_with(FIXTURE);
+        let first = activity_since(f.path(), 0).unwrap();
+        let again = activity_since(f.path(), first.end).unwrap();
+        assert_eq!(
+            again,
+            Activity {
+                end: first.end,
+                ..Activity::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_partial_last_line_waits_for_its_newline() {
+        let line = r#"{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{"file_path":"a.rs"}}]}}"#;
+        let f = file_with(&format!("{line}\n{}", &line[..20]));
+        let a = activity_since(f.path(), 0).unwrap();
+        assert_eq!(a.edited, ["a.rs"]);
+        assert_eq!(a.end, line.len() as u64 + 1);
+    }
+
+    #[test]
+    fn reads_and_sidechains_are_not_edits() {
+        let text = concat!(
+            r#"{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Read","input":{"file_path":"r.rs"}}]}}"#,
+            "\n",
+            r#"{"type":"assistant","isSidechain":true,"message":{"content":[{"type":"tool_use","name":"Write","input":{"file_path":"s.rs"}}]}}"#,
+            "\n",
+            r#"{"type":"assistant","message":{"content":[{"type":"tool_use","name":"NotebookEdit","input":{"notebook_path":"n.ipynb"}}]}}"#,
+            "\n",
+            "not json at all\n",
+        );
+        let a = activity_since(file_with(text).path(), 0).unwrap();
+        assert_eq!(a.edited, ["n.ipynb"]);
+    }
+
+    #[test]
+    fn an_offset_past_the_end_rereads_from_the_start() {
+        let f = file_with(FIXTURE);
+        let a = activity_since(f.path(), u64::MAX).unwrap();
+        assert_eq!(a.edited.len(), 1);
+    }
+
+    #[test]
+    fn context_after_the_last_compaction_is_its_post_tokens() {
+        let f = file_with(FIXTURE);
+        let u = context_usage(f.path()).unwrap().unwrap();
+        assert_eq!(u.tokens, 2532);
+    }
+
+    #[test]
+    fn context_at_each_point_of_the_real_transcript() {
+        // Cut the transcript after each line and check the estimate a hook would see there.
+        let lines: Vec<&str> = FIXTURE.lines().collect();
+        let mut seen = Vec::new();
+        for n in 1..=lines.len() {
+            let f = file_with(&(lines[..n].join("\n") + "\n"));
+            seen.push(context_usage(f.path()).unwrap().map(|u| u.tokens));
+        }
+        assert_eq!(
+            seen,
+            [
+                None,
+                Some(1005),
+                Some(1005),
+                Some(1005),
+                Some(1005),
+                // A synthetic "No response requested." line does not count.
+                Some(1005),
+                Some(1005),
+                Some(990_005),
+                Some(990_005),
+                Some(990_005),
+                // The auto compaction: its postTokens.
+                Some(2640),
+                Some(2640),
+                Some(1005),
+                Some(1005),
+                Some(2532),
+                Some(2532),
+                Some(2532),
+                Some(2532),
+                Some(2532),
+            ]
+        );
+    }
+
+    #[test]
+    fn context_scan_crosses_chunk_boundaries() {
+        let usage = r#"{"type":"assistant","message":{"model":"claude-sonnet-4-5","usage":{"input_tokens":170000,"output_tokens":5}}}"#;
+        let filler = format!(
+            r#"{{"type":"user","message":{{"content":"{}"}}}}"#,
+            "x".repeat(100_000)
+        );
+        let text = format!("{usage}\n{filler}\n{filler}\n");
+        let u = context_usage(file_with(&text).path()).unwrap().unwrap();
+        assert_eq!(u.tokens, 170_005);
+        assert_eq!(u.model.as_deref(), Some("claude-sonnet-4-5"));
+    }
+
+    #[test]
+    fn empty_transcript_has_no_usage() {
+        assert_eq!(context_usage(file_with("").path()).unwrap(), None);
+    }
+
+    #[test]
+    fn windows() {
+        for (model, tokens, want) in [
+            (None, 0, STANDARD_WINDOW),
+            (Some("claude-sonnet-4-5-20250929"), 0, STANDARD_WINDOW),
+            (Some("claude-sonnet-4-5[1m]"), 0, EXTENDED_WINDOW),
+            (Some("claude-opus-4-6"), 0, EXTENDED_WINDOW),
+            (Some("claude-sonnet-4-6"), 0, EXTENDED_WINDOW),
+            (Some("claude-opus-5-5"), 0, EXTENDED_WINDOW),
+            (Some("claude-haiku-4-5"), 0, STANDARD_WINDOW),
+            (Some("claude-3-5-sonnet-20241022"), 0, STANDARD_WINDOW),
+            (Some("claude-opus-4-1"), 0, STANDARD_WINDOW),
+            (Some("some-other-model"), 250_000, EXTENDED_WINDOW),
+        ] {
+            assert_eq!(window_for(model, tokens), want, "{model:?}");
+        }
+    }
+}

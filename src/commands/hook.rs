@@ -23,7 +23,9 @@ pub(crate) fn run(env: &Env) -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("handoff: internal error{at}: {msg}; please report it (the session is unaffected)");
+        eprintln!(
+            "handoff: internal error{at}: {msg}; please report it (the session is unaffected)"
+        );
     }));
     let outcome = std::panic::catch_unwind(|| crate::hook::handle(&input, env));
     let reply = match outcome {

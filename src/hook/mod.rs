@@ -1,4 +1,28 @@
 //! Hook events: stdin JSON in, at most one JSON reply out.
+//!
+//! Every handler fails open: a problem becomes a warning for stderr, never a non-zero exit or a
+//! half-written reply.
+
+pub mod input;
+pub mod output;
+pub mod pre_compact;
+pub mod session_end;
+pub mod session_start;
+pub mod stop;
+pub mod user_prompt;
+
+use std::path::Path;
+
+use crate::env::Env;
+use crate::project::Project;
+use crate::state::{self, SessionState};
+use crate::transcript;
+pub use input::HookInput;
+pub use output::Reply;
+
+/// Only this much of an unknown transcript is read when a session's state is missing, so a hook
+/// installed mid-session never reads a huge file end to end.
+const CATCH_UP_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// What handling one event produced.
 #[derive(Debug, Default)]
@@ -9,7 +33,130 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
+/// Everything a handler needs: the event, the environment, the project, and a place for warnings.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    pub input: &'a HookInput,
+    pub env: &'a Env,
+    pub project: Project,
+    pub warnings: Vec<String>,
+}
+
+impl Ctx<'_> {
+    /// Note a problem for stderr.
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(message.into());
+    }
+
+    /// This session's saved state, if any; unreadable state is reported and treated as none.
+    pub fn load_state(&mut self) -> Option<SessionState> {
+        match state::load(&self.project.sessions_dir(), &self.input.session_id) {
+            Ok(s) => s,
+            Err(e) => {
+                self.warn(format!("session state unreadable: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Save this session's state; failure (e.g. a full disk) is reported, never fatal.
+    pub fn save_state(&mut self, s: &SessionState) {
+        if let Err(e) = state::save(&self.project.sessions_dir(), s) {
+            self.warn(format!("could not save session state: {e}"));
+        }
+    }
+
+    /// A state for a session first seen now, reading forward from the transcript's current end
+    /// (or the last [`CATCH_UP_LIMIT`] bytes when `catch_up`).
+    pub fn new_state(&self, catch_up: bool) -> SessionState {
+        let mut s = SessionState::new(&self.input.session_id, self.env.now);
+        s.handoff_at_start = state::Fingerprint::of(&self.project.handoff);
+        s.transcript_path.clone_from(&self.input.transcript_path);
+        let len = transcript_len(&self.input.transcript_path);
+        s.transcript_offset = if catch_up {
+            len.saturating_sub(CATCH_UP_LIMIT)
+        } else {
+            len
+        };
+        s
+    }
+
+    /// Read what the transcript gained since the last call into `s`.
+    pub fn catch_up(&mut self, s: &mut SessionState) {
+        let path = &self.input.transcript_path;
+        if path.is_empty() {
+            return;
+        }
+        if s.transcript_path != *path {
+            // A different transcript (e.g. after a fork): follow the new one from its start.
+            s.transcript_path.clone_from(path);
+            s.transcript_offset = transcript_len(path).saturating_sub(CATCH_UP_LIMIT);
+        }
+        match transcript::activity_since(Path::new(path), s.transcript_offset) {
+            Ok(activity) => s.absorb(activity),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => self.warn(format!("could not read the transcript: {e}")),
+        }
+    }
+
+    /// Files this session edited, other than the handoff, relative to the project root.
+    pub fn edited_files(&self, s: &SessionState) -> Vec<String> {
+        s.edited
+            .iter()
+            .map(Path::new)
+            .filter(|p| *p != self.project.handoff && !self.project.handoff.ends_with(p))
+            .map(|p| crate::project::display_relative(&self.project.root, p))
+            .collect()
+    }
+
+    /// "3 hours ago" for the handoff's last change, if it exists.
+    pub fn handoff_age(&self) -> Option<String> {
+        let modified = std::fs::metadata(&self.project.handoff)
+            .and_then(|m| m.modified())
+            .ok()?;
+        Some(crate::timefmt::age(
+            crate::timefmt::from_system(modified),
+            self.env.now,
+        ))
+    }
+}
+
+fn transcript_len(path: &str) -> u64 {
+    if path.is_empty() {
+        return 0;
+    }
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// Handle one hook event.
-pub fn handle(_input: &[u8], _env: &crate::env::Env) -> Outcome {
-    Outcome::default()
+pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
+    let input = match HookInput::parse(bytes) {
+        Ok(input) => input,
+        Err(e) => {
+            return Outcome {
+                reply: None,
+                warnings: vec![format!("could not read the hook event on stdin: {e}")],
+            };
+        }
+    };
+    let project = Project::discover(env, Some(&input.cwd));
+    let mut ctx = Ctx {
+        input: &input,
+        env,
+        warnings: project.config.warnings.clone(),
+        project,
+    };
+    let reply = match input.hook_event_name.as_str() {
+        "SessionStart" => session_start::handle(&mut ctx),
+        "UserPromptSubmit" => user_prompt::handle(&mut ctx),
+        "Stop" => stop::handle(&mut ctx),
+        "PreCompact" => pre_compact::handle(&mut ctx),
+        "SessionEnd" => session_end::handle(&mut ctx),
+        // Events we don't handle: exit 0, no output.
+        _ => None,
+    };
+    Outcome {
+        reply: reply.map(|r| r.to_json()),
+        warnings: ctx.warnings,
+    }
 }

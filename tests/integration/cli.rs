@@ -13,28 +13,28 @@ fn every_subcommand_has_help_with_an_example() {
         "completions",
         "man",
     ] {
-        let out = t.run(&[sub, "--help"]).success();
+        let out = t.run(&[sub, "--help"], "").success();
         assert!(out.stdout.contains("Example:"), "{sub} --help:\n{out}");
     }
-    insta::assert_snapshot!(t.run(&["install", "--help"]).success().stdout);
+    insta::assert_snapshot!(t.run(&["install", "--help"], "").success().stdout);
 }
 
 #[test]
 fn completions_for_each_shell() {
     let t = Test::new();
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let out = t.run(&["completions", shell]).success();
+        let out = t.run(&["completions", shell], "").success();
         assert!(out.stdout.contains("handoff"), "{shell}");
         assert!(out.stdout.contains("uninstall"), "{shell}");
     }
-    let out = t.run(&["completions", "tcsh"]).status(64);
+    let out = t.run(&["completions", "tcsh"], "").failure(64);
     assert!(out.stderr.contains("invalid value"), "{out}");
 }
 
 #[test]
 fn man_page() {
     let t = Test::new();
-    let out = t.run(&["man"]).success();
+    let out = t.run(&["man"], "").success();
     assert!(
         out.stdout.starts_with(".ie"),
         "{}",
@@ -42,7 +42,8 @@ fn man_page() {
     );
     assert!(out.stdout.contains(".TH handoff 1"), "{out}");
     let dir = t.project().join("man");
-    t.run(&["man", "--dir", dir.to_str().unwrap()]).success();
+    t.run(&["man", "--dir", dir.to_str().unwrap()], "")
+        .success();
     for page in ["handoff.1", "handoff-install.1", "handoff-doctor.1"] {
         assert!(dir.join(page).is_file(), "{page}");
     }

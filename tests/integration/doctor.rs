@@ -1,54 +1,51 @@
 //! `handoff doctor`: one line per check, exit 1 when something is broken.
+use crate::install::write_home;
 use crate::support::Test;
 
 const CMD: &str = "/opt/my tools/handoff";
 
-fn insta_settings(t: &Test) -> insta::Settings {
-    let mut s = t.insta();
-    s.add_filter(r"git version [^\n]*", "git version [VERSION]");
-    s
+/// The output with paths, the binary and git's version made stable.
+fn stable(t: &Test, out: &crate::support::Output) -> String {
+    t.redact_all(&out.to_string())
+        .lines()
+        .map(|l| match l.find("git version ") {
+            Some(i) => format!("{}git version [VERSION]\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect()
 }
 
 #[test]
 fn fresh_project_fails_with_what_to_do() {
     let t = Test::new();
-    let out = t.run(&["doctor"]).status(1);
-    {
-        let _s = insta_settings(&t).bind_to_scope();
-        insta::assert_snapshot!(out);
-    }
+    let out = t.run(&["doctor"], "").failure(1);
+    insta::assert_snapshot!(stable(&t, &out));
 }
 
 #[test]
 fn set_up_project_passes() {
     let t = Test::new();
-    t.run(&["init"]).success();
-    t.run(&["install"]).success();
-    let out = t.run(&["doctor"]).success();
-    {
-        let _s = insta_settings(&t).bind_to_scope();
-        insta::assert_snapshot!(out);
-    }
+    t.run(&["init"], "").success();
+    t.run(&["install"], "").success();
+    let out = t.run(&["doctor"], "").success();
+    insta::assert_snapshot!(stable(&t, &out));
 }
 
 #[test]
 fn duplicates_and_missing_commands_fail() {
     let t = Test::new();
-    t.run(&["init"]).success();
-    t.run(&["install", "--command", CMD]).success();
-    t.run(&["install", "--scope", "user", "--command", CMD])
+    t.run(&["init"], "").success();
+    t.run(&["install", "--command", CMD], "").success();
+    t.run(&["install", "--scope", "user", "--command", CMD], "")
         .success();
-    let out = t.run(&["doctor"]).status(1);
-    {
-        let _s = insta_settings(&t).bind_to_scope();
-        insta::assert_snapshot!(out);
-    }
+    let out = t.run(&["doctor"], "").failure(1);
+    insta::assert_snapshot!(stable(&t, &out));
 }
 
 #[test]
 fn json_output_for_scripts() {
     let t = Test::new();
-    let out = t.run(&["doctor", "--json"]).status(1);
+    let out = t.run(&["doctor", "--json"], "").failure(1);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["ok"], false);
     let checks = v["checks"].as_array().unwrap();
@@ -69,8 +66,8 @@ fn json_output_for_scripts() {
 #[test]
 fn reports_a_handoff_that_did_not_reach_the_model_whole() {
     let t = Test::new();
-    t.run(&["init"]).success();
-    t.run(&["install"]).success();
+    t.run(&["init"], "").success();
+    t.run(&["install"], "").success();
     let key: String = t
         .project()
         .to_string_lossy()
@@ -78,11 +75,12 @@ fn reports_a_handoff_that_did_not_reach_the_model_whole() {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     let cut = r#"{"type":"user","message":{"content":"SessionStart hook additional context: <persisted-output>Output too large (12KB)"}}"#;
-    let t = t.write_home(
+    write_home(
+        &t,
         &format!(".claude/projects/{key}/abc.jsonl"),
-        format!("{cut}\n"),
+        &format!("{cut}\n"),
     );
-    let out = t.run(&["doctor"]).status(1);
+    let out = t.run(&["doctor"], "").failure(1);
     assert!(
         out.stdout.contains(
             "FAIL  session   the last session (abc.jsonl) got the handoff as a file path"
@@ -91,11 +89,12 @@ fn reports_a_handoff_that_did_not_reach_the_model_whole() {
     );
 
     let whole = r#"{"type":"attachment","attachment":{"type":"hook_additional_context","hookName":"SessionStart","content":["x"]}}"#;
-    let t = t.write_home(
+    write_home(
+        &t,
         &format!(".claude/projects/{key}/abc.jsonl"),
-        format!("{cut}\n{whole}\n"),
+        &format!("{cut}\n{whole}\n"),
     );
-    let out = t.run(&["doctor"]).success();
+    let out = t.run(&["doctor"], "").success();
     assert!(
         out.stdout
             .contains("ok    session   the last session (abc.jsonl) received the handoff whole"),
@@ -106,22 +105,20 @@ fn reports_a_handoff_that_did_not_reach_the_model_whole() {
 #[test]
 fn over_budget_handoff_warns() {
     let big = format!("# H\n\n## Next\n\n{}\n", "😀".repeat(5_000));
-    let t = Test::new().write("docs/SESSION-HANDOFF.md", big);
-    let out = t.run(&["doctor"]);
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", &big);
+    let out = t.run(&["doctor"], "");
     assert!(out.stdout.contains("warn  handoff   docs/SESSION-HANDOFF.md: 1 section, 10015 of 9000 UTF-16 units; over budget"), "{out}");
 }
 
 #[test]
 fn invalid_settings_are_named_with_line_and_column() {
-    let t = Test::new().write(".claude/settings.local.json", "{\n  \"a\": 1,\n}\n");
-    let out = t.run(&["doctor"]).status(1);
-    {
-        let _s = insta_settings(&t).bind_to_scope();
-        assert!(
-            out.stdout.contains(
-                "FAIL  hooks     [PROJECT]/.claude/settings.local.json:3:1: not valid JSON"
-            ) || out.stdout.contains(".claude/settings.local.json:3:1"),
-            "{out}"
-        );
-    }
+    let t = Test::new();
+    t.write(".claude/settings.local.json", "{\n  \"a\": 1,\n}\n");
+    let out = t.run(&["doctor"], "").failure(1);
+    assert!(
+        t.redact(&out.stdout)
+            .contains("FAIL  hooks     [PROJECT]/.claude/settings.local.json:3:1: not valid JSON"),
+        "{out}"
+    );
 }

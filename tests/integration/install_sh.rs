@@ -2,7 +2,9 @@
 //! (`HANDOFF_BIN`) instead of a release build.
 use std::path::Path;
 
-use crate::support::{Test, BIN};
+use crate::support::Test;
+
+const BIN: &str = env!("CARGO_BIN_EXE_handoff");
 
 fn script() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,65 +15,58 @@ fn script() -> String {
 
 #[test]
 fn installs_is_idempotent_and_uninstalls() {
-    let t = Test::new().env("HANDOFF_BIN", BIN);
+    let t = Test::new().env("HANDOFF_BIN", Some(BIN));
     let prefix = t.home().join("prefix");
-    let t = t.env("PREFIX", &prefix);
+    let t = t.env("PREFIX", prefix.to_str());
     let project = t.project().to_string_lossy().into_owned();
     let bash = Path::new("bash");
 
-    let out = t.run_program(bash, &[&script(), &project]).success();
-    {
-        let _s = t.insta().bind_to_scope();
-        insta::assert_snapshot!("first", out);
-    }
+    let out = t.run_program(bash, &[&script(), &project], "").success();
+    insta::assert_snapshot!("first", t.redact_all(&out.to_string()));
     let installed = prefix.join("bin/handoff");
     assert!(installed.is_file());
-    let settings = t.read(".claude/settings.json").unwrap();
+    let settings = t.read(".claude/settings.json");
     assert!(
         settings.contains(&format!("\"command\": \"{}\"", installed.display())),
         "{settings}"
     );
-    assert!(t.read("docs/SESSION-HANDOFF.md").is_some());
+    assert!(t.try_read("docs/SESSION-HANDOFF.md").is_some());
 
-    let out = t.run_program(bash, &[&script(), &project]).success();
-    {
-        let _s = t.insta().bind_to_scope();
-        insta::assert_snapshot!("second", out);
-    }
-    assert_eq!(t.read(".claude/settings.json").unwrap(), settings);
+    let out = t.run_program(bash, &[&script(), &project], "").success();
+    insta::assert_snapshot!("second", t.redact_all(&out.to_string()));
+    assert_eq!(t.read(".claude/settings.json"), settings);
 
     let out = t
-        .run_program(bash, &[&script(), "--uninstall", &project])
+        .run_program(bash, &[&script(), "--uninstall", &project], "")
         .success();
-    {
-        let _s = t.insta().bind_to_scope();
-        insta::assert_snapshot!("uninstall", out);
-    }
+    insta::assert_snapshot!("uninstall", t.redact_all(&out.to_string()));
     assert!(!installed.exists());
-    assert!(!t.read(".claude/settings.json").unwrap().contains("handoff"));
-    assert!(t.read("CLAUDE.md").is_none());
+    assert!(!t.read(".claude/settings.json").contains("handoff"));
+    assert!(t.try_read("CLAUDE.md").is_none());
     assert!(
-        t.read("docs/SESSION-HANDOFF.md").is_some(),
+        t.try_read("docs/SESSION-HANDOFF.md").is_some(),
         "the handoff is kept"
     );
 }
 
 #[test]
 fn fails_clearly() {
-    let t = Test::new().env("HANDOFF_BIN", "/nonexistent/handoff");
-    let out = t.run_program(Path::new("bash"), &[&script()]).status(1);
+    let t = Test::new().env("HANDOFF_BIN", Some("/nonexistent/handoff"));
+    let out = t
+        .run_program(Path::new("bash"), &[&script()], "")
+        .failure(1);
     assert!(
         out.stderr
             .contains("HANDOFF_BIN=/nonexistent/handoff is not an executable file"),
         "{out}"
     );
     let out = t
-        .run_program(Path::new("bash"), &[&script(), "/nonexistent/project"])
-        .status(1);
+        .run_program(Path::new("bash"), &[&script(), "/nonexistent/project"], "")
+        .failure(1);
     assert!(out.stderr.contains("does not exist"), "{out}");
     let out = t
-        .run_program(Path::new("bash"), &[&script(), "--bogus"])
-        .status(1);
+        .run_program(Path::new("bash"), &[&script(), "--bogus"], "")
+        .failure(1);
     assert!(out.stderr.contains("unknown option"), "{out}");
 }
 

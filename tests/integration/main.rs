@@ -1,15 +1,19 @@
 //! Integration tests: every module here runs the real `handoff` binary.
 //!
 //! One test binary so the crate links once. `support` holds the builder that runs the binary in a
-//! throwaway HOME and project. Snapshots live in `snapshots/` beside each module; review changes with
-//! `cargo insta review`.
-
-mod support;
+//! throwaway HOME, state folder and project, with the clock pinned (`HANDOFF_NOW`). Snapshots live
+//! in `snapshots/`; after a deliberate change, review them with `cargo insta review`.
+#![allow(clippy::disallowed_methods)] // tests set up their fixtures with plain std calls
+#![allow(unreachable_pub)] // a test crate has no public API
 
 mod cli;
 mod corpus;
 mod doctor;
+mod hook;
+mod hook_flows;
 mod init;
 mod install;
 mod install_sh;
 mod plugin;
+mod settings_corpus;
+mod support;

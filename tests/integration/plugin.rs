@@ -59,8 +59,8 @@ fn plugin_hooks_run_the_bundled_entry_point_in_exec_form() {
 #[test]
 fn install_writes_exactly_the_plugin_registration() {
     let t = Test::new();
-    t.run(&["install", "--command", "/x/handoff"]).success();
-    let installed: Value = serde_json::from_str(&t.read(".claude/settings.json").unwrap()).unwrap();
+    t.run(&["install", "--command", "/x/handoff"], "").success();
+    let installed: Value = serde_json::from_str(&t.read(".claude/settings.json")).unwrap();
     let mut want = read_json("hooks/hooks.json")["hooks"].clone();
     for groups in want.as_object_mut().unwrap().values_mut() {
         groups[0]["hooks"][0]["command"] = json!("/x/handoff");
@@ -71,16 +71,20 @@ fn install_writes_exactly_the_plugin_registration() {
 #[test]
 fn entry_point_hands_over_to_the_binary_and_never_blocks_without_one() {
     let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join("bin/handoff");
-    let t = Test::new().env("HANDOFF_BIN", crate::support::BIN);
-    let out = t.run_program(&entry, &["--version"]).success();
+    let t = Test::new().env("HANDOFF_BIN", Some(env!("CARGO_BIN_EXE_handoff")));
+    let out = t.run_program(&entry, &["--version"], "").success();
     assert_eq!(
         out.stdout.trim(),
         concat!("handoff ", env!("CARGO_PKG_VERSION"))
     );
 
-    let t = Test::new().env("PATH", "/nonexistent").stdin("{}");
+    let t = Test::new().env("PATH", Some("/nonexistent"));
     let out = t
-        .run_program(Path::new("/bin/sh"), &[entry.to_str().unwrap(), "hook"])
+        .run_program(
+            Path::new("/bin/sh"),
+            &[entry.to_str().unwrap(), "hook"],
+            "{}",
+        )
         .success();
     assert!(out.stderr.contains("not installed"), "{out}");
 }

@@ -1,233 +1,297 @@
 //! A small builder that runs the real binary with its own HOME, state folder and project.
-//!
-//! ```ignore
-//! let t = Test::new().write(".claude/settings.json", "{}");
-//! let out = t.run(&["install"]).success();
-//! let _s = t.insta().bind_to_scope();
-//! insta::assert_snapshot!(out);
-//! ```
-//!
-//! The child gets an empty environment plus PATH, HOME, HANDOFF_STATE_DIR and a pinned
-//! HANDOFF_NOW, so nothing from the developer's shell (e.g. `CLAUDE_PROJECT_DIR`) leaks in.
-#![allow(dead_code)] // each test module uses a different part of the builder
+#![allow(dead_code)] // each test module uses its own part of the builder
 
-use std::ffi::OsString;
-use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime};
 
-/// The binary under test.
-pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_handoff");
+/// The clock every test runs at (`HANDOFF_NOW`).
+pub const NOW: &str = "2026-11-21T12:00:00Z";
+/// Where the real fixtures say the project and home are.
+const FIXTURE_PROJECT: &str = "/home/dev/src/app";
+const FIXTURE_HOME: &str = "/home/dev";
 
-/// A throwaway world to run `handoff` in: `home/`, `state/` and `project/` in one temp folder.
-pub(crate) struct Test {
+/// The real payloads and transcript, recorded with Claude Code 2.1.328.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claude-code-2.1.328")
+}
+
+/// A throwaway world: HOME, a state folder and a project, plus the environment to run in.
+pub struct Test {
     dir: tempfile::TempDir,
-    env: Vec<(OsString, OsString)>,
-    stdin: Vec<u8>,
-    cwd: PathBuf,
+    env: Vec<(String, String)>,
 }
 
-/// What one run produced.
+/// What a run printed.
 #[derive(Debug)]
-pub(crate) struct Output {
-    pub(crate) status: i32,
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-}
-
-impl Test {
-    pub(crate) fn new() -> Self {
-        let dir = tempfile::Builder::new()
-            .prefix("handoff-test")
-            .tempdir()
-            .expect("temp dir");
-        // Canonical, so paths the binary prints (current_exe, cwd) match our filters.
-        let root = dir.path().canonicalize().expect("canonical temp dir");
-        for sub in ["home", "state", "project"] {
-            std::fs::create_dir_all(root.join(sub)).expect("create test dirs");
-        }
-        Self {
-            env: Vec::new(),
-            stdin: Vec::new(),
-            cwd: root.join("project"),
-            dir,
-        }
-    }
-
-    fn root(&self) -> PathBuf {
-        self.dir.path().canonicalize().expect("canonical temp dir")
-    }
-
-    /// The fake home folder.
-    pub(crate) fn home(&self) -> PathBuf {
-        self.root().join("home")
-    }
-
-    /// The project folder, the child's working directory by default.
-    pub(crate) fn project(&self) -> PathBuf {
-        self.root().join("project")
-    }
-
-    /// `HANDOFF_STATE_DIR`.
-    pub(crate) fn state(&self) -> PathBuf {
-        self.root().join("state")
-    }
-
-    /// Set an environment variable for every run.
-    pub(crate) fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
-        self.env.push((key.into(), value.into()));
-        self
-    }
-
-    /// Bytes for the child's stdin.
-    pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
-        self.stdin = bytes.into();
-        self
-    }
-
-    /// Run in this folder (relative to the project) instead of the project root.
-    pub(crate) fn current_dir(mut self, rel: &str) -> Self {
-        self.cwd = self.project().join(rel);
-        self
-    }
-
-    /// Write a file relative to the project, creating folders.
-    pub(crate) fn write(self, rel: &str, contents: impl AsRef<[u8]>) -> Self {
-        write_file(&self.project().join(rel), contents.as_ref());
-        self
-    }
-
-    /// Write a file relative to the home folder, creating folders.
-    pub(crate) fn write_home(self, rel: &str, contents: impl AsRef<[u8]>) -> Self {
-        write_file(&self.home().join(rel), contents.as_ref());
-        self
-    }
-
-    /// A project file's contents, or `None` if it doesn't exist.
-    pub(crate) fn read(&self, rel: &str) -> Option<String> {
-        std::fs::read_to_string(self.project().join(rel)).ok()
-    }
-
-    /// A home file's contents, or `None` if it doesn't exist.
-    pub(crate) fn read_home(&self, rel: &str) -> Option<String> {
-        std::fs::read_to_string(self.home().join(rel)).ok()
-    }
-
-    /// Run `handoff` with `args`.
-    pub(crate) fn run(&self, args: &[&str]) -> Output {
-        self.run_program(Path::new(BIN), args)
-    }
-
-    /// Run any program (e.g. `bash`) in the same world.
-    #[allow(clippy::disallowed_methods)] // PATH comes from the test runner so `git` and `bash` resolve
-    pub(crate) fn run_program(&self, program: &Path, args: &[&str]) -> Output {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .current_dir(&self.cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.home())
-            .env("HANDOFF_STATE_DIR", self.state())
-            .env("HANDOFF_NOW", "2026-01-02T03:04:05Z")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd.spawn().expect("spawn the program under test");
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin.write_all(&self.stdin).expect("write stdin");
-        drop(stdin);
-        let out = child.wait_with_output().expect("wait for the program");
-        Output {
-            status: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// insta settings whose filters replace this world's paths, and the binary's, with stable
-    /// names: `let _s = t.insta().bind_to_scope();` before the snapshot assertions.
-    pub(crate) fn insta(&self) -> insta::Settings {
-        let mut settings = insta::Settings::clone_current();
-        for (regex, with) in self.filters() {
-            settings.add_filter(&regex, with);
-        }
-        settings
-    }
-
-    /// The filters behind [`Test::insta`], as (regex, replacement) pairs.
-    pub(crate) fn filters(&self) -> Vec<(String, String)> {
-        vec![
-            (regex_escape(BIN), "[BIN]".into()),
-            (
-                regex_escape(&self.project().to_string_lossy()),
-                "[PROJECT]".into(),
-            ),
-            (
-                regex_escape(&self.home().to_string_lossy()),
-                "[HOME]".into(),
-            ),
-            (
-                regex_escape(&self.state().to_string_lossy()),
-                "[STATE]".into(),
-            ),
-            // A project's state folder name ends in a hash of its (random) path.
-            (
-                r"\[STATE\]/projects/[^/\s]+".into(),
-                "[STATE]/projects/[KEY]".into(),
-            ),
-        ]
-    }
+pub struct Output {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Output {
     /// Assert exit 0 and return self.
     #[track_caller]
-    pub(crate) fn success(self) -> Self {
-        assert_eq!(self.status, 0, "expected success:\n{self}");
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, Some(0), "expected success:\n{self}");
         self
     }
 
-    /// Assert this exit code and return self.
+    /// Assert exit `code` and return self.
     #[track_caller]
-    pub(crate) fn status(self, code: i32) -> Self {
-        assert_eq!(self.status, code, "expected exit {code}:\n{self}");
+    pub fn failure(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "expected exit {code}:\n{self}");
         self
+    }
+
+    /// stdout as JSON; panics if it isn't exactly one JSON object.
+    pub fn json(&self) -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", self.stdout));
+        assert!(v.is_object(), "stdout is not an object: {v}");
+        v
+    }
+
+    /// The additionalContext of a hook reply.
+    pub fn context(&self) -> String {
+        self.json()["hookSpecificOutput"]["additionalContext"]
+            .as_str()
+            .expect("additionalContext")
+            .to_string()
     }
 }
 
-impl fmt::Display for Output {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Test {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for sub in ["home", "project", "state"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        }
+        let mut t = Self {
+            dir,
+            env: Vec::new(),
+        };
+        let home = t.home().display().to_string();
+        let state = t.state().display().to_string();
+        let project = t.project().display().to_string();
+        t.env = vec![
+            ("HOME".into(), home),
+            ("HANDOFF_STATE_DIR".into(), state),
+            ("CLAUDE_PROJECT_DIR".into(), project),
+            ("HANDOFF_NOW".into(), NOW.into()),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+        ];
+        t
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn project(&self) -> PathBuf {
+        self.dir.path().join("project")
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    /// Set (or with `None`, remove) an environment variable for the runs.
+    pub fn env(mut self, key: &str, value: Option<&str>) -> Self {
+        self.env.retain(|(k, _)| k != key);
+        if let Some(v) = value {
+            self.env.push((key.into(), v.into()));
+        }
+        self
+    }
+
+    /// Write a file under the project, dated two hours before [`NOW`].
+    pub fn write(&self, rel: &str, content: &str) -> &Self {
+        let path = self.project().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write");
+        set_mtime(&path, now() - Duration::from_secs(2 * 3600));
+        self
+    }
+
+    /// Read a file under the project.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.project().join(rel)).expect("read")
+    }
+
+    /// Read a file under the project, or `None` if it doesn't exist.
+    pub fn try_read(&self, rel: &str) -> Option<String> {
+        std::fs::read_to_string(self.project().join(rel)).ok()
+    }
+
+    /// The transcript path the fixtures point at, inside this test's HOME.
+    pub fn transcript(&self) -> PathBuf {
+        self.home()
+            .join(".claude/projects/-home-dev-src-app/e0a64499-1ed4-4269-be88-97bbf6fa62de.jsonl")
+    }
+
+    /// Put the real transcript where the fixtures point, paths rewritten to this test's folders.
+    pub fn with_transcript(&self) -> &Self {
+        let text = self.localise(&read_fixture("transcript.jsonl"));
+        let path = self.transcript();
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write transcript");
+        self
+    }
+
+    /// Append lines to the transcript.
+    pub fn append_transcript(&self, lines: &str) -> &Self {
+        let path = self.transcript();
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("open transcript");
+        f.write_all(self.localise(lines).as_bytes())
+            .expect("append");
+        self
+    }
+
+    /// Rewrite the fixtures' /home/dev paths to this test's folders.
+    pub fn localise(&self, text: &str) -> String {
+        text.replace(FIXTURE_PROJECT, &self.project().display().to_string())
+            .replace(FIXTURE_HOME, &self.home().display().to_string())
+    }
+
+    /// Run `handoff <args>` with `stdin`.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_program(Path::new(env!("CARGO_BIN_EXE_handoff")), args, stdin)
+    }
+
+    /// Run any program (e.g. `bash install.sh`) in the same world.
+    pub fn run_program(&self, program: &Path, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(program)
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.project())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run handoff");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("wait");
+        Output {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Run `handoff hook` with a fixture event, paths rewritten, fields overridden by `patch`.
+    pub fn hook(&self, fixture: &str, patch: &serde_json::Value) -> Output {
+        let text = self.localise(&read_fixture(&format!("{fixture}.json")));
+        let mut event: serde_json::Value = serde_json::from_str(&text).expect("fixture JSON");
+        if let (Some(e), Some(p)) = (event.as_object_mut(), patch.as_object()) {
+            for (k, v) in p {
+                e.insert(k.clone(), v.clone());
+            }
+        }
+        let out = self.run(&["hook"], &event.to_string());
+        assert_eq!(out.code, Some(0), "a hook must always exit 0: {out:?}");
+        assert!(
+            out.stdout.trim().is_empty() || out.json().is_object(),
+            "stdout must be empty or one JSON object: {out:?}"
+        );
+        out
+    }
+
+    /// Replace this test's temp paths with stable placeholders, for snapshots.
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(&self.project().display().to_string(), "[PROJECT]")
+            .replace(&self.home().display().to_string(), "[HOME]")
+            .replace(&self.state().display().to_string(), "[STATE]")
+    }
+
+    /// [`Test::redact`], plus the binary's path and the project's state-folder name (which ends
+    /// in a hash of the random project path).
+    pub fn redact_all(&self, text: &str) -> String {
+        let key = handoff::project::project_key(&self.project());
+        self.redact(&text.replace(env!("CARGO_BIN_EXE_handoff"), "[BIN]"))
+            .replace(&key, "[KEY]")
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self.code.map_or_else(|| "signal".into(), |c| c.to_string());
         write!(
             f,
-            "status: {}\n--- stdout\n{}--- stderr\n{}",
-            self.status, self.stdout, self.stderr
+            "status: {code}\n--- stdout\n{}--- stderr\n{}",
+            self.stdout, self.stderr
         )
     }
 }
 
-fn write_file(path: &Path, contents: &[u8]) {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).expect("create parent folder");
-    }
-    #[allow(clippy::disallowed_methods)] // test fixtures, not user files
-    std::fs::write(path, contents).expect("write test file");
+/// [`NOW`] as a SystemTime.
+pub fn now() -> SystemTime {
+    let t = chrono::DateTime::parse_from_rfc3339(NOW).expect("NOW");
+    SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(t.timestamp()).expect("after 1970"))
 }
 
-/// Escape a literal for use in an insta filter (a regex).
-pub(crate) fn regex_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$-".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+pub fn set_mtime(path: &Path, t: SystemTime) {
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(t)
+        .expect("set mtime");
 }
 
-/// Make carriage returns visible, since snapshots normalise line endings.
-pub(crate) fn show_cr(text: &str) -> String {
-    text.replace('\r', "␍")
+pub fn read_fixture(name: &str) -> String {
+    std::fs::read_to_string(fixtures_dir().join(name)).expect("fixture")
 }
+
+/// One transcript line: an assistant turn that calls a tool on `path`.
+pub fn tool_use_line(tool: &str, path: &str) -> String {
+    format!(
+        "{}\n",
+        serde_json::json!({
+            "type": "assistant", "isSidechain": false,
+            "message": {"model": "claude-sonnet-4-5", "role": "assistant",
+                "content": [{"type": "tool_use", "id": "t1", "name": tool,
+                             "input": {"file_path": path, "content": "x"}}],
+                "usage": {"input_tokens": 1000, "output_tokens": 5}}
+        })
+    )
+}
+
+/// One transcript line: a user prompt.
+pub fn prompt_line(text: &str) -> String {
+    format!(
+        "{}\n",
+        serde_json::json!({"type": "user", "isSidechain": false,
+                           "message": {"role": "user", "content": text}})
+    )
+}
+
+/// One transcript line: an assistant reply reporting `tokens` of input.
+pub fn usage_line(model: &str, tokens: u64) -> String {
+    format!(
+        "{}\n",
+        serde_json::json!({
+            "type": "assistant", "isSidechain": false,
+            "message": {"model": model, "role": "assistant",
+                "content": [{"type": "text", "text": "ok"}],
+                "usage": {"input_tokens": tokens, "cache_creation_input_tokens": 0,
+                          "cache_read_input_tokens": 0, "output_tokens": 0}}
+        })
+    )
+}
+
+/// A handoff in the shape of the default template.
+pub const HANDOFF: &str = "# Session Handoff\n\nLast Updated: 2026-11-21\n\n## Current State\nThe parser works; the CLI is half done.\n\n## What Was Done This Session\n- Wrote the parser\n- Added tests for emoji 🐢\n\n## What Failed\n- Regex-based parsing: broke on nested fences\n\n## What's Next\n- P0: finish the CLI\n- P1: write the README\n\n## Key Decisions\n- Budget in UTF-16 units: that is what Claude Code measures\n";

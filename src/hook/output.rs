@@ -1,0 +1,85 @@
+//! The one JSON object a hook may print.
+use serde::Serialize;
+
+/// A hook reply; empty fields are left out.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    /// Shown to the user, not the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_message: Option<String>,
+    /// `"block"` to make Claude continue (Stop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<&'static str>,
+    /// Why, for the model, with `decision`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Event-specific output; `hookEventName` must match the event or Claude Code rejects it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hook_specific_output: Option<SpecificOutput>,
+}
+
+/// `hookSpecificOutput`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpecificOutput {
+    pub hook_event_name: &'static str,
+    pub additional_context: String,
+}
+
+impl Reply {
+    /// Context for the model (SessionStart, UserPromptSubmit).
+    pub fn context(event: &'static str, text: String) -> Self {
+        Self {
+            hook_specific_output: Some(SpecificOutput {
+                hook_event_name: event,
+                additional_context: text,
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// A message for the user.
+    pub fn system_message(text: String) -> Self {
+        Self {
+            system_message: Some(text),
+            ..Self::default()
+        }
+    }
+
+    /// Block the stop; `reason` goes to the model.
+    pub fn block(reason: String) -> Self {
+        Self {
+            decision: Some("block"),
+            reason: Some(reason),
+            ..Self::default()
+        }
+    }
+
+    /// The reply as one line of JSON.
+    pub fn to_json(&self) -> String {
+        // Serializing plain strings into a String cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_match_the_contract() {
+        assert_eq!(
+            Reply::context("SessionStart", "hi".into()).to_json(),
+            r#"{"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":"hi"}}"#
+        );
+        assert_eq!(
+            Reply::block("why".into()).to_json(),
+            r#"{"decision":"block","reason":"why"}"#
+        );
+        assert_eq!(
+            Reply::system_message("m".into()).to_json(),
+            r#"{"systemMessage":"m"}"#
+        );
+    }
+}

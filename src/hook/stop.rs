@@ -1,0 +1,293 @@
+//! Stop: when the session changed files but not the handoff, remind the user or make the agent
+//! update it — once per prompt, never in a loop.
+use std::fmt::Write as _;
+
+use super::{Ctx, Reply};
+use crate::config::StopMode;
+use crate::handoff;
+
+/// What Stop does this time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Print nothing.
+    Silent,
+    /// Tell the user (`systemMessage`).
+    Remind,
+    /// Make the agent continue and update the handoff.
+    Block,
+}
+
+/// The facts the decision rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(clippy::struct_excessive_bools)] // a decision table's inputs are yes/no facts
+pub struct Facts {
+    pub mode: StopMode,
+    /// `HANDOFF_SKIP=1`: the user opted out for now.
+    pub skip: bool,
+    /// Claude Code says this stop follows a block.
+    pub hook_active: bool,
+    /// The handoff changed during this session.
+    pub handoff_changed: bool,
+    /// The session edited files other than the handoff.
+    pub work_done: bool,
+    /// This prompt's stop was already blocked.
+    pub blocked_this_prompt: bool,
+    /// This prompt's stop already showed the reminder.
+    pub reminded_this_prompt: bool,
+}
+
+/// The Stop decision table.
+pub fn decide(f: Facts) -> Decision {
+    if f.mode == StopMode::Off || f.skip || f.handoff_changed || !f.work_done {
+        return Decision::Silent;
+    }
+    // Never block twice for one prompt, nor while continuing from a block (the flag alone has
+    // been reported unreliable, hence our own record too); tell the user instead, once.
+    let may_block = !f.hook_active && !f.blocked_this_prompt;
+    match f.mode {
+        StopMode::Enforce if may_block => Decision::Block,
+        _ if f.reminded_this_prompt => Decision::Silent,
+        _ => Decision::Remind,
+    }
+}
+
+/// Answer a Stop event.
+pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+    let mode = ctx
+        .env
+        .var("HANDOFF_STOP")
+        .and_then(StopMode::parse)
+        .unwrap_or(ctx.project.config.stop);
+    if mode == StopMode::Off {
+        return None;
+    }
+    let mut s = match ctx.load_state() {
+        Some(s) => s,
+        None => ctx.new_state(true),
+    };
+    let before = s.clone();
+    ctx.catch_up(&mut s);
+    let edited = ctx.edited_files(&s);
+    let prompt = ctx
+        .input
+        .prompt_id
+        .clone()
+        .unwrap_or_else(|| format!("prompt #{}", s.prompts));
+    let decision = decide(Facts {
+        mode,
+        skip: ctx.env.flag("HANDOFF_SKIP"),
+        hook_active: ctx.input.stop_hook_active,
+        handoff_changed: s.handoff_changed(&ctx.project.handoff),
+        work_done: !edited.is_empty(),
+        blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
+        reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
+    });
+    let reply = match decision {
+        Decision::Silent => None,
+        Decision::Remind => {
+            s.reminded_prompt = Some(prompt);
+            Some(Reply::system_message(reminder(ctx, &edited)))
+        }
+        Decision::Block => {
+            s.blocked_prompt = Some(prompt);
+            Some(Reply::block(block_reason(ctx, &edited)))
+        }
+    };
+    // Only write when something changed: most stops read nothing new.
+    if s != before {
+        ctx.save_state(&s);
+    }
+    reply
+}
+
+/// "src/a.rs, src/b.rs and 3 more"
+fn files_summary(edited: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = edited
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if edited.len() > SHOWN {
+        let _ = write!(s, " and {} more", edited.len() - SHOWN);
+    }
+    s
+}
+
+fn since(ctx: &Ctx<'_>) -> String {
+    match ctx.handoff_age() {
+        Some(age) => format!("last changed {age}"),
+        None => "it does not exist yet".to_string(),
+    }
+}
+
+fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
+    if !ctx.project.handoff.exists() {
+        return format!(
+            "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
+             `handoff init`) before you finish.",
+            files_summary(edited),
+            ctx.project.handoff_display
+        );
+    }
+    format!(
+        "handoff: {} was not updated this session ({}), though {} changed. Ask Claude to bring it up \
+         to date before you finish.",
+        ctx.project.handoff_display,
+        since(ctx),
+        files_summary(edited)
+    )
+}
+
+fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
+    let display = &ctx.project.handoff_display;
+    let sections = section_titles(&ctx.project.handoff);
+    let what = if sections.is_empty() {
+        format!(
+            "Create {display} (`handoff init` writes a template) with Current State, What Was Done, \
+             What Failed, What's Next and Key Decisions"
+        )
+    } else {
+        format!(
+            "Bring {display} up to date — {} — with what this session did, learned and decided",
+            sections.join(", ")
+        )
+    };
+    format!(
+        "This session changed {} but {display} has not been updated ({}). {what}, so the next session \
+         can continue from it. Then stop.",
+        files_summary(edited),
+        since(ctx)
+    )
+}
+
+/// The handoff's section titles, for telling the agent what to update.
+fn section_titles(path: &std::path::Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let text = handoff::normalize_newlines(&text);
+    let doc = handoff::parse(&text);
+    // The parts, not the title above them.
+    let level = doc.sections.iter().map(|s| s.level).max().unwrap_or(0);
+    let mut titles: Vec<String> = doc
+        .sections
+        .iter()
+        .filter(|s| s.heading.is_some() && s.level == level)
+        .map(|s| s.title.clone())
+        .collect();
+    titles.truncate(10);
+    titles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::{Block, Remind, Silent};
+
+    fn worked(mode: StopMode) -> Facts {
+        Facts {
+            mode,
+            work_done: true,
+            ..Facts::default()
+        }
+    }
+
+    #[track_caller]
+    fn case(f: Facts, want: Decision) {
+        assert_eq!(decide(f), want, "{f:?}");
+    }
+
+    #[test]
+    fn decision_table() {
+        use StopMode::{Enforce, Off, Remind as R};
+        // No work, or the handoff was updated: silent in every mode.
+        for mode in [Off, R, Enforce] {
+            case(
+                Facts {
+                    mode,
+                    ..Facts::default()
+                },
+                Silent,
+            );
+            case(
+                Facts {
+                    handoff_changed: true,
+                    ..worked(mode)
+                },
+                Silent,
+            );
+        }
+        case(worked(Off), Silent);
+        case(worked(R), Remind);
+        case(
+            Facts {
+                reminded_this_prompt: true,
+                ..worked(R)
+            },
+            Silent,
+        );
+        case(worked(Enforce), Block);
+        // Loop guards: fall back to telling the user, once.
+        case(
+            Facts {
+                hook_active: true,
+                ..worked(Enforce)
+            },
+            Remind,
+        );
+        case(
+            Facts {
+                blocked_this_prompt: true,
+                ..worked(Enforce)
+            },
+            Remind,
+        );
+        case(
+            Facts {
+                blocked_this_prompt: true,
+                reminded_this_prompt: true,
+                ..worked(Enforce)
+            },
+            Silent,
+        );
+        // HANDOFF_SKIP=1: nothing at all.
+        case(
+            Facts {
+                skip: true,
+                ..worked(Enforce)
+            },
+            Silent,
+        );
+        case(
+            Facts {
+                skip: true,
+                ..worked(R)
+            },
+            Silent,
+        );
+    }
+
+    #[test]
+    fn never_blocks_while_continuing_from_a_block() {
+        for blocked in [false, true] {
+            for reminded in [false, true] {
+                let f = Facts {
+                    hook_active: true,
+                    blocked_this_prompt: blocked,
+                    reminded_this_prompt: reminded,
+                    ..worked(StopMode::Enforce)
+                };
+                assert_ne!(decide(f), Block);
+            }
+        }
+    }
+
+    #[test]
+    fn file_lists_are_short() {
+        let files: Vec<String> = (1..=5).map(|i| format!("f{i}")).collect();
+        assert_eq!(files_summary(&files[..1]), "f1");
+        assert_eq!(files_summary(&files), "f1, f2, f3 and 2 more");
+    }
+}

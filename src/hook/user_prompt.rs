@@ -1,0 +1,85 @@
+//! UserPromptSubmit: when the context is nearly full, ask the agent to update the handoff now —
+//! once each time the threshold is crossed.
+use std::path::Path;
+
+use super::{Ctx, Reply};
+use crate::transcript::{self, STANDARD_WINDOW};
+
+/// Answer a UserPromptSubmit event.
+pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+    if ctx.input.transcript_path.is_empty() {
+        return None;
+    }
+    let usage = match transcript::context_usage(Path::new(&ctx.input.transcript_path)) {
+        Ok(u) => u?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            ctx.warn(format!("could not read the transcript: {e}"));
+            return None;
+        }
+    };
+    let window = window(ctx, usage.model.as_deref(), usage.tokens);
+    let percent = usage.tokens.saturating_mul(100) / window.max(1);
+    let over = percent >= u64::from(ctx.project.config.context_warn_percent);
+    let mut s = match ctx.load_state() {
+        Some(s) => s,
+        // Below the threshold with nothing remembered: nothing to say, nothing to save.
+        None if !over => return None,
+        None => ctx.new_state(false),
+    };
+    if over == s.context_warned {
+        return None;
+    }
+    s.context_warned = over;
+    ctx.save_state(&s);
+    over.then(|| {
+        Reply::context(
+            "UserPromptSubmit",
+            format!(
+                "[handoff] Context is {percent}% full ({} of {} tokens); compaction is near. Bring {} \
+                 up to date now — current state, what's next, what failed, key decisions — so the work \
+                 carries over.",
+                thousands(usage.tokens),
+                thousands(window),
+                ctx.project.handoff_display
+            ),
+        )
+    })
+}
+
+/// The context window: the config's, else 200K when 1M is disabled, else by model.
+fn window(ctx: &Ctx<'_>, model: Option<&str>, tokens: u64) -> u64 {
+    if let Some(w) = ctx.project.config.context_window {
+        return w;
+    }
+    if ctx.env.flag("CLAUDE_CODE_DISABLE_1M_CONTEXT") {
+        return STANDARD_WINDOW;
+    }
+    transcript::window_for(model, tokens)
+}
+
+/// 170000 → "170,000"
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,388 @@
+//! Whole sessions, event after event, as Claude Code would send them.
+use serde_json::json;
+
+use std::fmt::Write as _;
+
+use crate::support::{prompt_line, tool_use_line, usage_line, Test, HANDOFF};
+
+fn enforce() -> Test {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
+    t
+}
+
+fn work(t: &Test, file: &str) {
+    let path = t.project().join(file).display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &path));
+}
+
+#[test]
+fn enforce_blocks_once_then_lets_the_agent_stop() {
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    work(&t, "src/lib.rs");
+
+    let first = t.hook("Stop", &json!({}));
+    let reply = first.json();
+    assert_eq!(reply["decision"], "block");
+    let reason = reply["reason"].as_str().unwrap();
+    insta::assert_snapshot!(t.redact(reason));
+
+    // Claude Code continues; the agent stops again without updating: no second block.
+    let second = t.hook("Stop", &json!({"stop_hook_active": true}));
+    assert!(second.json().get("decision").is_none(), "{second:?}");
+    assert!(second.json()["systemMessage"].is_string());
+
+    // Even if the flag is (wrongly) false, one block per prompt.
+    let third = t.hook("Stop", &json!({"stop_hook_active": false}));
+    assert_eq!(third.stdout, "", "{third:?}");
+
+    // A new prompt that does more work is blocked again.
+    t.append_transcript(&prompt_line("more"));
+    work(&t, "src/main.rs");
+    let next = t.hook("Stop", &json!({"prompt_id": "another-prompt"}));
+    assert_eq!(next.json()["decision"], "block");
+}
+
+#[test]
+fn updating_the_handoff_ends_the_block() {
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({}));
+    work(&t, "src/lib.rs");
+    assert_eq!(t.hook("Stop", &json!({})).json()["decision"], "block");
+    let handoff = t.project().join("docs/SESSION-HANDOFF.md");
+    t.append_transcript(&tool_use_line("Edit", &handoff.display().to_string()));
+    std::fs::write(&handoff, format!("{HANDOFF}- Updated\n")).unwrap();
+    let out = t.hook("Stop", &json!({"stop_hook_active": true}));
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn no_work_no_words() {
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("what does this do?"));
+    t.append_transcript(&tool_use_line("Read", "/etc/hosts"));
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+}
+
+#[test]
+fn skip_and_off_say_nothing() {
+    let t = enforce().env("HANDOFF_SKIP", Some("1"));
+    t.hook("SessionStart-startup", &json!({}));
+    work(&t, "a.rs");
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+
+    let t = Test::new().env("HANDOFF_STOP", Some("off"));
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    work(&t, "a.rs");
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+}
+
+#[test]
+fn remind_once_per_prompt() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    work(&t, "a.rs");
+    let out = t.hook("Stop", &json!({}));
+    assert!(out.json()["systemMessage"]
+        .as_str()
+        .unwrap()
+        .starts_with("handoff: docs/SESSION-HANDOFF.md was not updated"));
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+}
+
+#[test]
+fn work_before_a_resume_is_not_this_sessions_work() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    work(&t, "old.rs");
+    t.hook("SessionStart-resume", &json!({}));
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+    work(&t, "new.rs");
+    let msg = t.hook("Stop", &json!({"prompt_id": "p2"})).json()["systemMessage"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("new.rs") && !msg.contains("old.rs"), "{msg}");
+}
+
+#[test]
+fn context_warning_once_per_crossing() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 100_000));
+    assert_eq!(t.hook("UserPromptSubmit", &json!({})).stdout, "");
+
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 170_000));
+    let out = t.hook("UserPromptSubmit", &json!({}));
+    insta::assert_snapshot!(out.context());
+    assert_eq!(t.hook("UserPromptSubmit", &json!({})).stdout, "");
+
+    // Compaction brings it down; the next crossing warns again.
+    t.append_transcript(
+        "{\"type\":\"system\",\"subtype\":\"compact_boundary\",\"compactMetadata\":{\"postTokens\":3000}}\n",
+    );
+    assert_eq!(t.hook("UserPromptSubmit", &json!({})).stdout, "");
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 180_000));
+    assert!(t
+        .hook("UserPromptSubmit", &json!({}))
+        .context()
+        .contains("90% full"));
+}
+
+#[test]
+fn context_window_follows_the_model_and_the_config() {
+    let t = Test::new();
+    t.append_transcript(&usage_line("claude-opus-4-6", 170_000));
+    // 17% of a 1M window: quiet.
+    assert_eq!(t.hook("UserPromptSubmit", &json!({})).stdout, "");
+    t.write(
+        ".claude/handoff.json",
+        r#"{"context_window": 200000, "context_warn_percent": 50}"#,
+    );
+    assert!(t
+        .hook("UserPromptSubmit", &json!({}))
+        .context()
+        .contains("85% full"));
+}
+
+#[test]
+fn the_real_transcript_at_99_percent_warns() {
+    // Cut the real transcript just after its 990,000-token turn on a 1M model.
+    let t = Test::new();
+    let text = t.localise(&crate::support::read_fixture("transcript.jsonl"));
+    let cut: String = text.split_inclusive('\n').take(8).collect();
+    t.append_transcript(&cut);
+    assert!(t
+        .hook("UserPromptSubmit", &json!({}))
+        .context()
+        .contains("99% full"));
+}
+
+#[test]
+fn precompact_saves_one_copy_per_compaction() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    for _ in 0..3 {
+        t.hook("PreCompact-auto", &json!({}));
+    }
+    let history: Vec<_> = std::fs::read_dir(t.state().join("projects"))
+        .unwrap()
+        .flatten()
+        .flat_map(|p| {
+            std::fs::read_dir(p.path().join("history"))
+                .unwrap()
+                .flatten()
+        })
+        .collect();
+    assert_eq!(history.len(), 1);
+}
+
+#[test]
+fn compaction_re_injects_the_handoff() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    t.hook("PreCompact-manual", &json!({}));
+    let ctx = t.hook("SessionStart-compact", &json!({})).context();
+    assert!(ctx.contains("just compacted"));
+    assert!(ctx.contains("## What's Next\n- P0: finish the CLI"));
+}
+
+#[test]
+fn sixty_kilobyte_handoff_fits_the_budget() {
+    let t = Test::new();
+    let mut big = String::from("# Handoff\n\n## What Was Done This Session\n");
+    while big.len() < 60_000 {
+        big.push_str("- Refactored another module and wrote notes about it 📦\n");
+    }
+    big.push_str("\n## What's Next\n- P0: ship\n\n## What Failed\n- Approach A: too slow\n");
+    t.write("docs/SESSION-HANDOFF.md", &big);
+    let ctx = t.hook("SessionStart-startup", &json!({})).context();
+    assert!(
+        ctx.encode_utf16().count() <= 9_000,
+        "{}",
+        ctx.encode_utf16().count()
+    );
+    assert!(ctx.contains("## What's Next\n- P0: ship"));
+    assert!(ctx.contains("## What Failed\n- Approach A: too slow"));
+    assert!(ctx.ends_with("The full file is docs/SESSION-HANDOFF.md; read it when you need them."));
+}
+
+#[test]
+fn custom_path_and_budget_from_config() {
+    let t = Test::new();
+    t.write(
+        ".claude/handoff.json",
+        r#"{"path": "NOTES.md", "budget": 2000}"#,
+    );
+    let mut notes = String::from("## What's Next\n- P0: ship\n\n## Log\n");
+    for i in 0..200 {
+        let _ = writeln!(notes, "- entry {i}");
+    }
+    t.write("NOTES.md", &notes);
+    let ctx = t.hook("SessionStart-startup", &json!({})).context();
+    assert!(ctx.starts_with("[handoff] NOTES.md is this project's session handoff"));
+    assert!(ctx.encode_utf16().count() <= 2_000);
+    assert!(ctx.contains("- P0: ship") && ctx.contains("Log ("), "{ctx}");
+}
+
+#[test]
+fn bad_input_fails_open() {
+    let t = Test::new();
+    for input in [
+        "",
+        "garbage",
+        "[1,2]",
+        "{\"hook_event_name\":",
+        "\u{0}\u{1}",
+    ] {
+        let out = t.run(&["hook"], input);
+        assert_eq!(out.code, Some(0), "{input:?}");
+        assert_eq!(out.stdout, "", "{input:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{input:?}: {}", out.stderr);
+        assert!(out.stderr.starts_with("handoff: "), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn unknown_events_are_ignored() {
+    let t = Test::new();
+    let out = t.hook("PostToolUse", &json!({}));
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
+    let out = t.run(&["hook"], r#"{"hook_event_name":"SomethingNew"}"#);
+    assert_eq!((out.code, out.stdout.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn an_unwritable_state_folder_still_injects() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    // A file where the state folder should be: every write there fails.
+    let blocker = t.project().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let t = t.env("HANDOFF_STATE_DIR", Some(&blocker.display().to_string()));
+    let out = t.hook("SessionStart-startup", &json!({}));
+    assert!(out.context().contains("## What's Next"));
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    for event in [
+        "Stop",
+        "UserPromptSubmit",
+        "PreCompact-auto",
+        "SessionEnd-other",
+    ] {
+        let out = t.hook(event, &json!({}));
+        assert!(out.stderr.lines().count() <= 1, "{event}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn an_unreadable_handoff_is_reported_not_fatal() {
+    let t = Test::new();
+    // A folder where the handoff should be.
+    std::fs::create_dir_all(t.project().join("docs/SESSION-HANDOFF.md")).unwrap();
+    let out = t.hook("SessionStart-startup", &json!({}));
+    assert!(out.context().contains("could not be read"), "{out:?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn a_broken_config_warns_and_uses_defaults() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".claude/handoff.json", "{\"stop\": ");
+    let out = t.hook("SessionStart-startup", &json!({}));
+    assert!(out.context().contains("## What's Next"));
+    assert!(
+        out.stderr.contains(".claude/handoff.json:1:"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn two_sessions_in_one_project_keep_separate_state() {
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({"session_id": "a"}));
+    t.hook("SessionStart-startup", &json!({"session_id": "b"}));
+    work(&t, "x.rs");
+    assert_eq!(
+        t.hook("Stop", &json!({"session_id": "a"})).json()["decision"],
+        "block"
+    );
+    // b reads the same transcript fixture path but has its own record of blocks.
+    assert_eq!(
+        t.hook("Stop", &json!({"session_id": "b"})).json()["decision"],
+        "block"
+    );
+}
+
+#[test]
+fn session_end_logs_one_line_per_session() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    work(&t, "src/a.rs");
+    t.append_transcript(&prompt_line("then this"));
+    t.hook("SessionEnd-clear", &json!({}));
+    // /clear starts a new session with its own transcript.
+    let next = json!({
+        "session_id": "bb635468-496d-419d-a2ed-f8721b3b65b6",
+        "transcript_path": t.home().join("next.jsonl").display().to_string(),
+    });
+    t.hook("SessionStart-clear", &next);
+    let mut end = next;
+    end["reason"] = json!("prompt_input_exit");
+    t.hook("SessionEnd-other", &end);
+    let project = std::fs::read_dir(t.state().join("projects"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let log = std::fs::read_to_string(project.path().join("sessions.jsonl")).unwrap();
+    insta::assert_snapshot!(log);
+}
+
+#[test]
+fn git_staleness_in_the_header() {
+    let t = Test::new();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(t.project())
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .map(|o| o.status.success());
+        ok
+    };
+    if git(&["init", "-q", "-b", "main"]).is_err() {
+        eprintln!("skipped: git not installed");
+        return;
+    }
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    git(&["add", "."]).unwrap();
+    git(&["commit", "-qm", "handoff"]).unwrap();
+    for (i, f) in ["src/a.rs", "src/a.rs", "src/b.rs"].iter().enumerate() {
+        // A different size each time, so git sees the change despite the pinned mtime.
+        t.write(f, &"x".repeat(i + 1));
+        git(&["add", "."]).unwrap();
+        git(&["commit", "-qm", "work"]).unwrap();
+    }
+    let ctx = t.hook("SessionStart-startup", &json!({})).context();
+    let header: Vec<&str> = ctx.lines().take(2).collect();
+    insta::assert_snapshot!(header.join("\n"));
+}

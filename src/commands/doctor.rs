@@ -8,6 +8,7 @@ use crate::cli::DoctorArgs;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};
+use crate::handoff;
 use crate::project::Project;
 use crate::scope::{self, Scope};
 use crate::settings;
@@ -57,7 +58,7 @@ pub(crate) fn run(args: &DoctorArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::discover(env, None);
     let mut checks = vec![binary()];
     checks.extend(hooks(&project, env));
-    checks.push(handoff(&project));
+    checks.push(handoff_file(&project));
     checks.extend(
         project
             .config
@@ -239,7 +240,7 @@ fn hook_command(command: &str) -> Check {
 }
 
 /// The handoff exists, has sections, and fits the budget.
-fn handoff(project: &Project) -> Check {
+fn handoff_file(project: &Project) -> Check {
     let shown = &project.handoff_display;
     let text = match fs_err::read_to_string(&project.handoff) {
         Ok(t) => t,
@@ -253,7 +254,7 @@ fn handoff(project: &Project) -> Check {
         Err(e) => return check("handoff", Status::Fail, e.to_string()),
     };
     let sections = section_count(&text);
-    let units = utf16_len(&text);
+    let units = handoff::utf16_len(&text);
     let budget = project.config.budget;
     let plural = if sections == 1 { "" } else { "s" };
     let size = format!("{sections} section{plural}, {units} of {budget} UTF-16 units");
@@ -276,22 +277,16 @@ fn handoff(project: &Project) -> Check {
     }
 }
 
-/// Number of `## ` sections. A local stand-in for the document parser's count.
+/// Number of sections (headings at the document's section level, below the title), as the
+/// SessionStart hook sees them.
 fn section_count(text: &str) -> usize {
-    let mut fenced = false;
-    text.lines()
-        .filter(|l| {
-            if l.trim_start().starts_with("```") {
-                fenced = !fenced;
-            }
-            !fenced && l.starts_with("## ")
-        })
+    let text = handoff::normalize_newlines(text);
+    let doc = handoff::parse(&text);
+    let level = doc.sections.iter().map(|s| s.level).max().unwrap_or(0);
+    doc.sections
+        .iter()
+        .filter(|s| s.heading.is_some() && s.level == level)
         .count()
-}
-
-/// Length as Claude Code measures it: UTF-16 code units.
-fn utf16_len(text: &str) -> usize {
-    text.encode_utf16().count()
 }
 
 /// The state folder can be written.
@@ -433,20 +428,13 @@ mod tests {
     fn counts_sections_outside_code_fences() {
         let cases = [
             ("# T\n## A\ntext\n## B\n", 2),
-            ("## A\n```\n## not a section\n```\n## B", 2),
-            ("### deeper\n#  x\n", 0),
+            ("# T\r\n## A\r\n```\r\n## not a section\r\n```\r\n## B", 2),
+            ("no headings\n", 0),
             ("", 0),
         ];
         for (text, want) in cases {
             assert_eq!(section_count(text), want, "{text:?}");
         }
-    }
-
-    #[test]
-    fn utf16_units_count_emoji_twice() {
-        assert_eq!(utf16_len("abc"), 3);
-        assert_eq!(utf16_len("é"), 1);
-        assert_eq!(utf16_len("😀"), 2);
     }
 
     #[test]

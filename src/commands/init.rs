@@ -16,7 +16,7 @@ use crate::scope::{self, Scope};
 use crate::settings;
 use crate::templates;
 
-use super::install::read_optional;
+use super::install::{read_optional, write_through};
 
 /// Create what is missing, never overwrite what exists.
 pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
@@ -79,7 +79,7 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
     match new {
         None => println!("{shown} already has the session protocol."),
         Some(text) => {
-            fs_atomic::write(&path, text.as_bytes(), Durability::Synced)?;
+            write_through(&path, &text)?;
             if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {
                 println!("Updated the session protocol in {shown}.");
             } else {

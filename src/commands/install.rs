@@ -103,7 +103,23 @@ pub(crate) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> Re
         backup.push(".bak");
         fs_atomic::write(Path::new(&backup), old.as_bytes(), Durability::Synced)?;
     }
-    fs_atomic::write(path, new.as_bytes(), Durability::Synced)?;
+    write_through(path, new)
+}
+
+/// Whether `path` is a symbolic link.
+pub(crate) fn is_symlink(path: &Path) -> bool {
+    fs_err::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Write `text` atomically to `path`, or to the file it links to: settings kept in a dotfiles
+/// repository and CLAUDE.md → AGENTS.md are often symlinks, and the link must survive.
+pub(crate) fn write_through(path: &Path, text: &str) -> Result<()> {
+    let target = if is_symlink(path) {
+        fs_err::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    fs_atomic::write(&target, text.as_bytes(), Durability::Synced)?;
     Ok(())
 }
 

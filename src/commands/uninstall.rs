@@ -10,7 +10,10 @@ use crate::scope;
 use crate::settings;
 
 use super::init::claude_md_path;
-use super::install::{diff, read_optional, settings_error, settings_path, write_with_backup};
+use super::install::{
+    diff, is_symlink, read_optional, settings_error, settings_path, write_through,
+    write_with_backup,
+};
 
 /// Remove exactly what `install` and `init` added; keep the handoff itself.
 pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
@@ -62,15 +65,11 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
         _ => println!("{shown}: no handoff hooks; nothing to remove."),
     }
     if let Some(new) = &md_new {
-        if new.is_empty() {
+        if new.is_empty() && !is_symlink(&md_path) {
             fs_err::remove_file(&md_path)?;
             println!("Removed {md_shown}: it held only the session protocol.");
         } else {
-            crate::fs_atomic::write(
-                &md_path,
-                new.as_bytes(),
-                crate::fs_atomic::Durability::Synced,
-            )?;
+            write_through(&md_path, new)?;
             println!("Removed the session protocol from {md_shown}.");
         }
     }

@@ -258,3 +258,43 @@ fn uninstall_can_leave_claude_md_alone() {
     t.run(&["uninstall", "--keep-claude-md"], "").success();
     assert_eq!(t.read("CLAUDE.md"), claude);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_files_are_written_through() {
+    let t = Test::new();
+    // Settings kept in a dotfiles folder, CLAUDE.md pointing at AGENTS.md.
+    write_home(
+        &t,
+        "dotfiles/settings.json",
+        "{\n  \"model\": \"opus\"\n}\n",
+    );
+    std::fs::create_dir_all(t.project().join(".claude")).unwrap();
+    std::os::unix::fs::symlink(
+        t.home().join("dotfiles/settings.json"),
+        t.project().join(SETTINGS),
+    )
+    .unwrap();
+    t.write("AGENTS.md", "# Agents\n");
+    std::os::unix::fs::symlink("AGENTS.md", t.project().join("CLAUDE.md")).unwrap();
+
+    t.run(&["init"], "").success();
+    t.run(&["install", "--command", CMD], "").success();
+    let link = |rel: &str| std::fs::symlink_metadata(t.project().join(rel)).unwrap();
+    assert!(link(SETTINGS).file_type().is_symlink());
+    assert!(link("CLAUDE.md").file_type().is_symlink());
+    assert_eq!(
+        handoff::settings::find_ours(&read_home(&t, "dotfiles/settings.json").unwrap()).len(),
+        5
+    );
+    assert!(t.read("AGENTS.md").contains("<!-- handoff:begin -->"));
+
+    t.run(&["uninstall"], "").success();
+    assert!(link(SETTINGS).file_type().is_symlink());
+    assert!(link("CLAUDE.md").file_type().is_symlink());
+    assert_eq!(
+        read_home(&t, "dotfiles/settings.json").unwrap(),
+        "{\n  \"model\": \"opus\"\n}\n"
+    );
+    assert_eq!(t.read("AGENTS.md"), "# Agents\n");
+}

@@ -207,62 +207,111 @@ pub fn heading_title(line: &str) -> String {
     t.trim_matches(|c| c == '*' || c == '_').trim().to_string()
 }
 
-/// Close the block being built (a byte range of `text`) into `section`.
-fn flush<'a>(text: &'a str, block: &mut Option<(usize, usize)>, section: &mut Section<'a>) {
-    if let Some((start, end)) = block.take() {
-        section.blocks.push(&text[start..end]);
-        section.block_units.push(utf16_len(&text[start..end]));
+/// A section as byte ranges into the text it came from: for edits, where positions matter and
+/// sizes don't.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The heading line with its newline, or `None` for text before the first heading.
+    pub heading: Option<std::ops::Range<usize>>,
+    /// Heading level (1–6); 0 for the text before the first heading.
+    pub level: u8,
+    /// The heading's text, without `#`s and emphasis.
+    pub title: String,
+    /// The body's blocks, in order and contiguous.
+    pub blocks: Vec<std::ops::Range<usize>>,
+}
+
+impl Span {
+    /// Where the section starts (its heading, or its first block).
+    pub fn start(&self) -> usize {
+        self.heading
+            .as_ref()
+            .or(self.blocks.first())
+            .map_or(0, |r| r.start)
+    }
+
+    /// Where the section's body starts (just after the heading line).
+    pub fn body_start(&self) -> usize {
+        self.heading
+            .as_ref()
+            .map_or_else(|| self.start(), |h| h.end)
+    }
+
+    /// Where the section ends (the next one's start, or the end of the text).
+    pub fn end(&self) -> usize {
+        self.blocks
+            .last()
+            .map_or_else(|| self.body_start(), |b| b.end)
     }
 }
 
-/// Split a handoff into sections and blocks. `text` must already have LF line endings.
-pub fn parse(text: &str) -> Document<'_> {
+/// Split a text into sections and blocks, as byte ranges. Line endings may be LF or CRLF; the
+/// ranges include them.
+pub fn outline(text: &str) -> Vec<Span> {
     let lines = logical_lines(text);
     let level = section_level(&lines).unwrap_or(0);
-    let mut sections: Vec<Section<'_>> = Vec::new();
-    let mut current = Section {
+    let mut spans: Vec<Span> = Vec::new();
+    let mut current = Span {
         heading: None,
         level: 0,
         title: String::new(),
         blocks: Vec::new(),
-        block_units: Vec::new(),
     };
-    // Byte range of the block being built, as offsets into `text`.
-    let mut block: Option<(usize, usize)> = None;
+    // The block being built.
+    let mut block: Option<std::ops::Range<usize>> = None;
     let offset = |s: &str| s.as_ptr() as usize - text.as_ptr() as usize;
     for (kind, line) in lines {
         let start = offset(line);
         let end = start + line.len();
         match kind {
             Kind::Heading(l) if l <= level => {
-                flush(text, &mut block, &mut current);
+                current.blocks.extend(block.take());
                 let done = std::mem::replace(
                     &mut current,
-                    Section {
-                        heading: Some(line),
+                    Span {
+                        heading: Some(start..end),
                         level: l,
                         title: heading_title(line),
                         blocks: Vec::new(),
-                        block_units: Vec::new(),
                     },
                 );
                 if done.heading.is_some() || !done.blocks.is_empty() {
-                    sections.push(done);
+                    spans.push(done);
                 }
             }
             Kind::Continuation | Kind::TableSeparator if block.is_some() => {
-                block = block.map(|(s, _)| (s, end));
+                if let Some(b) = &mut block {
+                    b.end = end;
+                }
             }
             _ => {
-                flush(text, &mut block, &mut current);
-                block = Some((start, end));
+                current.blocks.extend(block.take());
+                block = Some(start..end);
             }
         }
     }
-    flush(text, &mut block, &mut current);
+    current.blocks.extend(block);
     if current.heading.is_some() || !current.blocks.is_empty() {
-        sections.push(current);
+        spans.push(current);
     }
+    spans
+}
+
+/// Split a handoff into sections and blocks. `text` must already have LF line endings.
+pub fn parse(text: &str) -> Document<'_> {
+    let sections = outline(text)
+        .into_iter()
+        .map(|span| {
+            let blocks: Vec<&str> = span.blocks.iter().map(|r| &text[r.clone()]).collect();
+            Section {
+                heading: span.heading.map(|r| &text[r]),
+                level: span.level,
+                title: span.title,
+                block_units: blocks.iter().map(|b| utf16_len(b)).collect(),
+                blocks,
+            }
+        })
+        .collect();
     Document { sections }
 }
 
@@ -281,6 +330,13 @@ fn words(s: &str) -> String {
         out.push(' ');
     }
     out
+}
+
+/// Whether `title` contains `pattern` as whole words, ignoring case and punctuation
+/// ("What's Next (P0/P1)" contains "what's next").
+pub fn title_matches(title: &str, pattern: &str) -> bool {
+    let pattern = words(pattern);
+    !pattern.trim().is_empty() && words(title).contains(pattern.as_str())
 }
 
 /// A priority list, normalised once: groups of whole-word patterns, and where `*` stands.
@@ -700,6 +756,27 @@ mod tests {
         assert_eq!(truncate_lines("ab\ncd\n", 5), "ab\n");
         assert_eq!(truncate_lines("ab\ncd\n", 6), "ab\ncd\n");
         assert_eq!(truncate_lines("😀\n", 2), "");
+    }
+
+    #[test]
+    fn outline_gives_byte_ranges_and_keeps_crlf() {
+        let lf = "# T\n\n## A\n- a\n  more\n\n## B\n```\n## no\n```\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf, crlf.as_str()] {
+            let spans = outline(text);
+            let titles: Vec<&str> = spans.iter().map(|s| s.title.as_str()).collect();
+            assert_eq!(titles, ["T", "A", "B"], "{text:?}");
+            // Contiguous: every byte belongs to exactly one section.
+            assert_eq!(spans[0].start(), 0);
+            assert_eq!(spans[0].end(), spans[1].start());
+            assert_eq!(spans[1].end(), spans[2].start());
+            assert_eq!(spans[2].end(), text.len());
+            let a = &spans[1];
+            assert_eq!(
+                &text[a.blocks[0].clone()].replace('\r', ""),
+                "- a\n  more\n\n"
+            );
+        }
     }
 
     #[test]

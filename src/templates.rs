@@ -43,6 +43,23 @@ pub const POSTMORTEM: &str = include_str!("../templates/postmortem.md");
 /// The session protocol added to CLAUDE.md; placeholder `{{handoff}}`.
 pub const CLAUDE_MD: &str = include_str!("../templates/claude-md.md");
 
+/// Template text that stands in for real entries: the first real entry in a section replaces it,
+/// and queues don't list it. Compared without case and a final full stop.
+pub const PLACEHOLDERS: &[&str] = &[
+    "(nothing yet)",
+    "(to do)",
+    "the one thing to do first",
+    "Decision — why, and what it rules out",
+    "Facts about the code, the tools or the domain that took effort to learn",
+    "What the next session must know before it touches anything",
+];
+
+/// Whether a list item's text (markers removed) is one of the templates' [`PLACEHOLDERS`].
+pub fn is_placeholder(item_text: &str) -> bool {
+    let t = item_text.trim().trim_end_matches('.');
+    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t))
+}
+
 /// Replace each `{{name}}` with its value; unknown placeholders stay as they are.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     vars.iter()

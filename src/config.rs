@@ -13,6 +13,12 @@ pub const MAX_BUDGET: usize = 10_000;
 pub const MIN_BUDGET: usize = 1_000;
 /// The config file, relative to the project root.
 pub const CONFIG_PATH: &str = ".claude/handoff.json";
+/// Where a task's memory lives when the config says nothing; `{task}` is the task's id.
+pub const DEFAULT_TASK_PATH: &str = "working/{task}/session_memory.md";
+/// `handoff check`: commits HEAD may be ahead of the handoff's last update.
+pub const DEFAULT_MAX_COMMITS: usize = 20;
+/// `handoff check`: sections a handoff must have (`a|b` alternatives, whole words, any case).
+pub const DEFAULT_REQUIRED: &[&str] = &["What's Next|Next Session Start|Remaining Work|Next Steps"];
 
 /// What the Stop hook does when a session did work but left the handoff untouched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -53,6 +59,12 @@ pub struct Config {
     pub context_window: Option<u64>,
     /// Section priority for packing: each entry is `a|b|c` alternatives, `*` stands for the rest.
     pub priority: Vec<String>,
+    /// A task's memory file, relative to the project root, with `{task}` for its id.
+    pub task_path: String,
+    /// `handoff check`: sections the handoff must have, each `a|b` alternatives.
+    pub required: Vec<String>,
+    /// `handoff check`: commits HEAD may be ahead of the handoff's last update.
+    pub max_commits: usize,
     /// Problems found while reading the file, one line each, for stderr.
     pub warnings: Vec<String>,
 }
@@ -69,6 +81,9 @@ impl Default for Config {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            task_path: DEFAULT_TASK_PATH.to_string(),
+            required: DEFAULT_REQUIRED.iter().map(ToString::to_string).collect(),
+            max_commits: DEFAULT_MAX_COMMITS,
             warnings: Vec::new(),
         }
     }
@@ -140,14 +155,32 @@ impl Config {
                         None => bad(key, "a number of tokens"),
                     },
                 },
-                "priority" => match v.as_array().map(|a| {
-                    a.iter()
-                        .map(|s| s.as_str().map(str::to_string))
-                        .collect::<Option<Vec<_>>>()
-                }) {
-                    Some(Some(list)) if !list.is_empty() => out.priority = list,
+                "priority" => match string_list(v) {
+                    Some(list) if !list.is_empty() => out.priority = list,
                     _ => bad(key, "a list of section names"),
                 },
+                "task_path" => match v.as_str().filter(|s| s.contains("{task}")) {
+                    Some(s) => out.task_path = s.trim().to_string(),
+                    None => bad(key, "a relative file path containing {task}"),
+                },
+                "check" => {
+                    let Some(check) = v.as_object() else {
+                        bad(key, "an object with \"required\" and \"max_commits\"");
+                        continue;
+                    };
+                    if let Some(r) = check.get("required") {
+                        match string_list(r) {
+                            Some(list) => out.required = list,
+                            None => bad("check.required", "a list of section names"),
+                        }
+                    }
+                    if let Some(m) = check.get("max_commits") {
+                        match m.as_u64() {
+                            Some(n) => out.max_commits = n as usize,
+                            None => bad("check.max_commits", "a number of commits"),
+                        }
+                    }
+                }
                 // Unknown keys are left for newer versions and other tools.
                 _ => {}
             }
@@ -155,6 +188,14 @@ impl Config {
         out.warnings = config.warnings;
         out
     }
+}
+
+/// A JSON list of strings.
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_string))
+        .collect()
 }
 
 #[cfg(test)]
@@ -181,6 +222,24 @@ mod tests {
         assert_eq!(c.context_window, Some(1_000_000));
         assert_eq!(c.priority, ["Next", "*"]);
         assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn task_path_and_check() {
+        let c = Config::parse(
+            r#"{"task_path":"tasks/{task}.md","check":{"required":["Current State"],"max_commits":5}}"#,
+            "c",
+        );
+        assert_eq!(c.task_path, "tasks/{task}.md");
+        assert_eq!(c.required, ["Current State"]);
+        assert_eq!(c.max_commits, 5);
+        let c = Config::parse(
+            r#"{"task_path":"no-placeholder.md","check":{"max_commits":"x"}}"#,
+            "c",
+        );
+        assert_eq!(c.task_path, DEFAULT_TASK_PATH);
+        assert_eq!(c.max_commits, DEFAULT_MAX_COMMITS);
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
     }
 
     #[test]

@@ -34,6 +34,22 @@ impl Env {
         Self { vars, now, cwd }
     }
 
+    /// The same environment with one variable set (a command-line option that overrides one).
+    #[must_use]
+    pub fn with_var(&self, key: &str, value: &str) -> Self {
+        let mut env = self.clone();
+        env.vars.insert(key.to_string(), value.to_string());
+        env
+    }
+
+    /// The same environment with one variable removed.
+    #[must_use]
+    pub fn without_var(&self, key: &str) -> Self {
+        let mut env = self.clone();
+        env.vars.remove(key);
+        env
+    }
+
     /// A variable's value, treating an empty value as unset.
     pub fn var(&self, key: &str) -> Option<&str> {
         self.vars
@@ -80,6 +96,14 @@ mod tests {
         assert!(env(&[("S", "TRUE")]).flag("S"));
         assert!(!env(&[("S", "0")]).flag("S"));
         assert!(!env(&[]).flag("S"));
+    }
+
+    #[test]
+    fn with_and_without_a_variable() {
+        let e = env(&[("A", "1")]);
+        assert_eq!(e.with_var("B", "2").var("B"), Some("2"));
+        assert_eq!(e.without_var("A").var("A"), None);
+        assert_eq!(e.var("A"), Some("1"));
     }
 
     #[test]

@@ -54,6 +54,43 @@ fn keep_permissions(target: &Path, tmp: &Path) {
     }
 }
 
+/// Read-modify-write `path` under an exclusive lock on `lock`, then replace `path` atomically.
+///
+/// The lock is a separate file that is never replaced, so every updater locks the same one (a lock
+/// on `path` itself would be lost at the rename). `change` gets the current bytes (`None` when the
+/// file is missing) and returns the new ones, or `None` to leave the file alone. Concurrent updaters
+/// take turns, so none loses another's change, and readers see the old file or the new one.
+pub fn update<T, E: From<std::io::Error>>(
+    path: &Path,
+    lock: &Path,
+    change: impl FnOnce(Option<Vec<u8>>) -> Result<(Option<Vec<u8>>, T), E>,
+) -> Result<T, E> {
+    if let Some(dir) = lock.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let guard = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)?;
+    guard.file().lock()?;
+    let result = (|| {
+        let current = match fs::read(path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e.into()),
+        };
+        let (new, out) = change(current)?;
+        if let Some(bytes) = new {
+            write(path, &bytes, Durability::Synced)?;
+        }
+        Ok(out)
+    })();
+    // Closing the file releases the lock too; unlocking first just makes it prompt.
+    let _ = guard.file().unlock();
+    result
+}
+
 /// Append one record to a log under an exclusive lock, in a single write, so concurrent writers
 /// never interleave or lose lines.
 pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
@@ -100,6 +137,42 @@ mod tests {
         append_line(&path, "a").unwrap();
         append_line(&path, "b\n").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
+    }
+
+    #[test]
+    fn concurrent_updates_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.md");
+        let lock = dir.path().join("locks/doc.lock");
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let (path, lock) = (&path, &lock);
+                s.spawn(move || {
+                    for i in 0..25 {
+                        update(path, lock, |old| {
+                            let mut text = old.unwrap_or_default();
+                            text.extend_from_slice(format!("{t}-{i}\n").as_bytes());
+                            Ok::<_, std::io::Error>((Some(text), ()))
+                        })
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 100);
+    }
+
+    #[test]
+    fn update_can_leave_the_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("doc.md");
+        let n = update(&path, &dir.path().join("l"), |old| {
+            assert_eq!(old, None);
+            Ok::<_, std::io::Error>((None, 7))
+        })
+        .unwrap();
+        assert_eq!(n, 7);
+        assert!(!path.exists());
     }
 
     #[test]

@@ -409,9 +409,13 @@ pub struct Packer<'d, 'a> {
 impl<'d, 'a> Packer<'d, 'a> {
     /// Order the sections of `doc` by `priority`. The preamble (title, dates) ranks first.
     pub fn new(doc: &'d Document<'a>, priority: &[String]) -> Self {
+        Self::with_ranks(doc, &Self::ranks(doc, priority))
+    }
+
+    /// Each section's rank, lower first: 0 for the masthead, else 1 + its group in `priority`.
+    pub fn ranks(doc: &Document<'_>, priority: &[String]) -> Vec<usize> {
         let priority = Priority::new(priority);
-        let ranks: Vec<usize> = doc
-            .sections
+        doc.sections
             .iter()
             .enumerate()
             .map(|(i, s)| {
@@ -425,9 +429,13 @@ impl<'d, 'a> Packer<'d, 'a> {
                     priority.rank(&s.title) + 1
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// Order the sections of `doc` by `ranks` (one per section, lower first; ties keep file order).
+    pub fn with_ranks(doc: &'d Document<'a>, ranks: &[usize]) -> Self {
         let mut order: Vec<usize> = (0..doc.sections.len()).collect();
-        order.sort_by_key(|&i| (ranks[i], i));
+        order.sort_by_key(|&i| (ranks.get(i).copied().unwrap_or(usize::MAX), i));
         Self { doc, order }
     }
 

@@ -15,8 +15,17 @@ pub struct Project {
     pub handoff: PathBuf,
     /// The handoff file as shown to people and the model: relative to the root, with `/`.
     pub handoff_display: String,
-    /// This project's state folder (outside the work tree, so it never shows in `git status`).
+    /// The task whose memory file is [`Project::handoff`] (`--task`, `$HANDOFF_TASK`), if any.
+    pub task: Option<String>,
+    /// The project-wide handoff, which differs from [`Project::handoff`] when a task is selected.
+    pub project_handoff: PathBuf,
+    /// [`Project::project_handoff`] as shown to people and the model.
+    pub project_handoff_display: String,
+    /// This project's (or task's) state folder, outside the work tree so it never shows in
+    /// `git status`; each task has its own.
     pub state_dir: PathBuf,
+    /// Where all of `handoff`'s state lives ([`state_root`]).
+    pub state_root: PathBuf,
 }
 
 impl Project {
@@ -30,7 +39,26 @@ impl Project {
         Self::at(env, root)
     }
 
-    /// The project rooted at `root`.
+    /// The project a command works on: `$CLAUDE_PROJECT_DIR`, else the nearest folder at or above
+    /// the current one that has `.claude/handoff.json`, the default handoff or `.git`, else the
+    /// current folder.
+    pub fn for_command(env: &Env) -> Self {
+        if env.var("CLAUDE_PROJECT_DIR").is_some() {
+            return Self::discover(env, None);
+        }
+        let markers = [
+            Path::new(crate::config::CONFIG_PATH),
+            Path::new(crate::config::DEFAULT_PATH),
+            Path::new(".git"),
+        ];
+        let found = env
+            .cwd
+            .ancestors()
+            .find(|dir| markers.iter().any(|m| dir.join(m).exists()));
+        Self::at(env, found.unwrap_or(&env.cwd).to_path_buf())
+    }
+
+    /// The project rooted at `root`; `$HANDOFF_TASK` selects a task's memory file.
     pub fn at(env: &Env, root: PathBuf) -> Self {
         let root = if root.is_absolute() {
             root
@@ -38,16 +66,60 @@ impl Project {
             env.cwd.join(root)
         };
         let config = Config::load(&root);
-        let handoff = root.join(&config.path);
+        let project_handoff = root.join(&config.path);
+        let project_handoff_display = display_relative(&root, &project_handoff);
+        let state_root = state_root(env);
+        let mut state_dir = state_root.join("projects").join(project_key(&root));
+        let task = env.var("HANDOFF_TASK").map(str::to_string);
+        let handoff = match &task {
+            Some(id) => {
+                let key = task_key(id);
+                state_dir = state_dir.join("tasks").join(&key);
+                root.join(config.task_path.replace("{task}", &key))
+            }
+            None => project_handoff.clone(),
+        };
         let handoff_display = display_relative(&root, &handoff);
-        let state_dir = state_root(env).join("projects").join(project_key(&root));
         Self {
             root,
             config,
             handoff,
             handoff_display,
+            task,
+            project_handoff,
+            project_handoff_display,
             state_dir,
+            state_root,
         }
+    }
+
+    /// The project's name: its folder's.
+    pub fn name(&self) -> String {
+        self.root.file_name().map_or_else(
+            || "this project".into(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// The folder of postmortems, shared by every task.
+    pub fn postmortems_dir(&self) -> PathBuf {
+        self.root.join(POSTMORTEMS_DIR)
+    }
+
+    /// The lock taken around every read-modify-write of the handoff. It lives in the state root,
+    /// keyed by the handoff's real path, so every process that edits the file takes the same lock
+    /// whichever way it named the project.
+    pub fn lock_file(&self) -> PathBuf {
+        let real = self
+            .handoff
+            .parent()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+            .zip(self.handoff.file_name())
+            .map_or_else(|| self.handoff.clone(), |(dir, name)| dir.join(name));
+        let key = fnv1a64(real.to_string_lossy().as_bytes());
+        self.state_root
+            .join("locks")
+            .join(format!("{key:016x}.lock"))
     }
 
     /// Folder of per-session state files.
@@ -64,6 +136,39 @@ impl Project {
     pub fn session_log(&self) -> PathBuf {
         self.state_dir.join("sessions.jsonl")
     }
+}
+
+/// Postmortems, relative to the project root.
+pub const POSTMORTEMS_DIR: &str = "docs/postmortems";
+
+/// Whether `id` can name a task: letters, digits, `.`, `_` and `-`, not starting with `.`, at most
+/// 64 characters. (A clap value parser, so `--task ../x` is a usage error.)
+pub fn parse_task(id: &str) -> Result<String, String> {
+    if task_key(id) == id {
+        Ok(id.to_string())
+    } else {
+        Err("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into())
+    }
+}
+
+/// A task id as a file-name-safe key: the id itself when it is safe, else its safe characters
+/// plus a hash of the whole (so a `$HANDOFF_TASK` of `../x` can't leave the project).
+pub fn task_key(id: &str) -> String {
+    let safe = !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if safe {
+        return id.to_string();
+    }
+    let kept: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(32)
+        .collect();
+    format!("{kept}-{:08x}", fnv1a64(id.as_bytes()) as u32)
 }
 
 /// The root of all of `handoff`'s state: `$HANDOFF_STATE_DIR`, else `$CLAUDE_PLUGIN_DATA/state` when
@@ -185,6 +290,59 @@ mod tests {
             state_root(&env(&[("HOME", "/h")])),
             PathBuf::from("/h/.local/state/handoff")
         );
+    }
+
+    #[test]
+    fn a_task_has_its_own_file_and_state() {
+        let plain = Project::discover(&env(&[("HOME", "/h")]), Some("/p"));
+        let e = env(&[("HOME", "/h"), ("HANDOFF_TASK", "T-1")]);
+        let task = Project::discover(&e, Some("/p"));
+        assert_eq!(
+            task.handoff,
+            PathBuf::from("/p/working/T-1/session_memory.md")
+        );
+        assert_eq!(task.handoff_display, "working/T-1/session_memory.md");
+        assert_eq!(task.project_handoff, plain.handoff);
+        assert_eq!(task.state_dir, plain.state_dir.join("tasks/T-1"));
+        assert_ne!(task.lock_file(), plain.lock_file());
+        let other = Project::discover(&env(&[("HOME", "/h"), ("HANDOFF_TASK", "T-2")]), Some("/p"));
+        assert_ne!(task.sessions_dir(), other.sessions_dir());
+        assert_ne!(task.session_log(), other.session_log());
+        assert_ne!(task.history_dir(), other.history_dir());
+    }
+
+    #[test]
+    fn task_ids_are_checked_and_made_safe() {
+        for (id, ok) in [
+            ("T-1", true),
+            ("feature.login_2", true),
+            ("", false),
+            (".hidden", false),
+            ("../x", false),
+            ("a/b", false),
+            ("with space", false),
+        ] {
+            assert_eq!(parse_task(id).is_ok(), ok, "{id:?}");
+            let key = task_key(id);
+            assert!(
+                !key.contains(['/', '\\', ' ']) && !key.starts_with('.'),
+                "{key}"
+            );
+        }
+        assert_ne!(task_key("a/b"), task_key("a\\b"));
+    }
+
+    #[test]
+    fn commands_find_the_project_above_the_current_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("app");
+        std::fs::create_dir_all(root.join(".claude")).unwrap();
+        std::fs::create_dir_all(root.join("src/deep")).unwrap();
+        let config = root.join(".claude/handoff.json");
+        crate::fs_atomic::write(&config, b"{}", crate::fs_atomic::Durability::Fast).unwrap();
+        let vars = BTreeMap::from([("HOME".to_string(), "/h".to_string())]);
+        let e = Env::new(vars, Utc::now(), root.join("src/deep"));
+        assert_eq!(Project::for_command(&e).root, root);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::fs_atomic::{self, Durability};
+use crate::transcript;
 
 /// Session files untouched for this long are deleted.
 pub const PRUNE_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
@@ -81,6 +82,12 @@ pub struct SessionState {
     pub reminded_prompt: Option<String>,
     /// Whether the context warning has been given for the current crossing of the threshold.
     pub context_warned: bool,
+    /// The first line of each prompt, newest last (the newest [`transcript::MAX_KEPT`]).
+    pub asked: Vec<String>,
+    /// Bash commands that failed, newest last (the newest [`transcript::MAX_KEPT`]).
+    pub failed: Vec<String>,
+    /// Bash calls whose result has not been read yet: (tool use id, command).
+    pub pending_bash: Vec<(String, String)>,
 }
 
 impl SessionState {
@@ -102,13 +109,29 @@ impl SessionState {
     }
 
     /// Fold in what the transcript showed since the last read.
-    pub fn absorb(&mut self, activity: crate::transcript::Activity) {
+    pub fn absorb(&mut self, activity: transcript::Activity) {
         for path in activity.edited {
             if !self.edited.contains(&path) {
                 self.edited.push(path);
             }
         }
         self.prompts += activity.prompts;
+        for line in activity.asked {
+            transcript::keep_newest(&mut self.asked, line);
+        }
+        // Errors whose call was read last time.
+        for id in activity.failed_ids {
+            if let Some(i) = self.pending_bash.iter().position(|(p, _)| *p == id) {
+                let (_, command) = self.pending_bash.remove(i);
+                transcript::keep_newest(&mut self.failed, command);
+            }
+        }
+        for command in activity.failed {
+            transcript::keep_newest(&mut self.failed, command);
+        }
+        for call in activity.pending {
+            transcript::keep_newest(&mut self.pending_bash, call);
+        }
         self.transcript_offset = activity.end;
     }
 }
@@ -235,6 +258,30 @@ mod tests {
         assert!(!s.handoff_changed(&path));
         fs_atomic::write(&path, b"new", Durability::Fast).unwrap();
         assert!(s.handoff_changed(&path));
+    }
+
+    #[test]
+    fn a_failure_read_after_its_call_is_matched_to_it() {
+        let mut s = SessionState::default();
+        s.absorb(transcript::Activity {
+            asked: vec!["run the tests".into()],
+            pending: vec![
+                ("t1".into(), "cargo test".into()),
+                ("t2".into(), "ls".into()),
+            ],
+            end: 10,
+            ..transcript::Activity::default()
+        });
+        s.absorb(transcript::Activity {
+            failed_ids: vec!["t1".into(), "unknown".into()],
+            failed: vec!["make".into()],
+            end: 20,
+            ..transcript::Activity::default()
+        });
+        assert_eq!(s.failed, ["cargo test", "make"]);
+        assert_eq!(s.pending_bash, [("t2".to_string(), "ls".to_string())]);
+        assert_eq!(s.asked, ["run the tests"]);
+        assert_eq!(s.transcript_offset, 20);
     }
 
     #[test]

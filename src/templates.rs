@@ -52,6 +52,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "Decision — why, and what it rules out",
     "Facts about the code, the tools or the domain that took effort to learn",
     "What the next session must know before it touches anything",
+    "The check, test or habit that stops it happening again",
 ];
 
 /// Whether a list item's text (markers removed) is one of the templates' [`PLACEHOLDERS`].

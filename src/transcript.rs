@@ -9,6 +9,11 @@ use serde::Deserialize;
 /// Tools that change files.
 pub const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
 
+/// Prompts and failed commands kept from one stretch of transcript (the newest).
+pub const MAX_KEPT: usize = 20;
+/// Longest prompt or command line kept, in characters.
+pub const MAX_LINE_CHARS: usize = 160;
+
 /// How far back `context_usage` looks for a usage record before giving up.
 const MAX_TAIL_SCAN: u64 = 32 * 1024 * 1024;
 /// Read size when scanning backwards.
@@ -21,6 +26,14 @@ pub struct Activity {
     pub edited: Vec<String>,
     /// Prompts typed by the user (not tool results, commands or compaction summaries).
     pub prompts: u32,
+    /// The first line of each prompt, oldest first; the newest [`MAX_KEPT`].
+    pub asked: Vec<String>,
+    /// Bash commands (first line) whose result was an error, oldest first; the newest [`MAX_KEPT`].
+    pub failed: Vec<String>,
+    /// Bash calls whose result was not in this stretch: (tool use id, command).
+    pub pending: Vec<(String, String)>,
+    /// Error results whose Bash call came before this stretch: tool use ids.
+    pub failed_ids: Vec<String>,
     /// Offset just past the last complete line read: where the next read starts.
     pub end: u64,
 }
@@ -74,7 +87,11 @@ struct Item {
     #[serde(rename = "type")]
     kind: String,
     name: Option<String>,
+    id: Option<String>,
     input: Option<ToolInput>,
+    text: Option<String>,
+    tool_use_id: Option<String>,
+    is_error: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,6 +99,7 @@ struct Item {
 struct ToolInput {
     file_path: Option<String>,
     notebook_path: Option<String>,
+    command: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,9 +147,12 @@ pub fn activity_since(path: &Path, offset: u64) -> std::io::Result<Activity> {
 
 fn scan_line(line: &[u8], activity: &mut Activity) {
     let tool_use = memmem::find(line, br#""tool_use""#).is_some();
-    let user = memmem::find(line, br#""type":"user""#).is_some()
-        && memmem::find(line, br#""tool_result""#).is_none();
-    if !tool_use && !user {
+    let user = memmem::find(line, br#""type":"user""#).is_some();
+    // Tool results are skipped unless one is an error.
+    let result = user && memmem::find(line, br#""tool_result""#).is_some();
+    let failed = result && memmem::find(line, br#""is_error":true"#).is_some();
+    let prompt = user && !result;
+    if !tool_use && !prompt && !failed {
         return;
     }
     let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
@@ -140,35 +161,94 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
     let Some(message) = parsed.message else {
         return;
     };
+    // Tool results (with an error) and typed prompts are both `user` lines.
     match (parsed.kind.as_str(), message.content) {
         ("assistant", Content::Items(items)) if !parsed.sidechain => {
             for item in items {
                 if item.kind != "tool_use" {
                     continue;
                 }
-                let edits = item
-                    .name
-                    .as_deref()
-                    .is_some_and(|n| EDIT_TOOLS.contains(&n));
-                let path = item.input.and_then(|i| i.file_path.or(i.notebook_path));
-                if let (true, Some(path)) = (edits, path) {
+                let name = item.name.as_deref().unwrap_or("");
+                let Some(input) = item.input else { continue };
+                if name == "Bash" {
+                    if let (Some(id), Some(command)) = (item.id, input.command) {
+                        keep_newest(&mut activity.pending, (id, first_line(&command)));
+                    }
+                    continue;
+                }
+                let path = input.file_path.or(input.notebook_path);
+                if let (true, Some(path)) = (EDIT_TOOLS.contains(&name), path) {
                     if !activity.edited.contains(&path) {
                         activity.edited.push(path);
                     }
                 }
             }
         }
-        ("user", Content::Text(text))
-            if !parsed.sidechain && !parsed.meta && !parsed.compact_summary =>
-        {
-            // Slash commands and their output are recorded as user lines too.
+        ("user", Content::Items(items)) if !parsed.sidechain && result => {
+            for item in items {
+                if item.kind != "tool_result" || item.is_error != Some(true) {
+                    continue;
+                }
+                let Some(id) = item.tool_use_id else { continue };
+                match activity.pending.iter().position(|(p, _)| *p == id) {
+                    Some(i) => {
+                        let (_, command) = activity.pending.remove(i);
+                        keep_newest(&mut activity.failed, command);
+                    }
+                    None => activity.failed_ids.push(id),
+                }
+            }
+        }
+        ("user", content) if !parsed.sidechain && !parsed.meta && !parsed.compact_summary => {
+            let text = match content {
+                Content::Text(text) => Some(text),
+                // A prompt with an image attached: its text part.
+                Content::Items(items) => items
+                    .into_iter()
+                    .find(|i| i.kind == "text")
+                    .and_then(|i| i.text),
+                Content::Other => None,
+            };
+            let Some(text) = text else { return };
+            // Slash commands, shell escapes and their output are recorded as user lines too.
             let t = text.trim_start();
-            if !t.starts_with("<command-") && !t.starts_with("<local-command") {
+            let not_typed = [
+                "<command-",
+                "<local-command",
+                "<bash-",
+                "[Request interrupted",
+            ];
+            if !not_typed.iter().any(|p| t.starts_with(p)) {
                 activity.prompts += 1;
+                keep_newest(&mut activity.asked, first_line(t));
             }
         }
         _ => {}
     }
+}
+
+/// Push onto a list that keeps only its newest [`MAX_KEPT`] entries.
+pub fn keep_newest<T>(list: &mut Vec<T>, item: T) {
+    list.push(item);
+    if list.len() > MAX_KEPT {
+        list.remove(0);
+    }
+}
+
+/// The first non-blank line of `text`, at most [`MAX_LINE_CHARS`] characters (an ellipsis marks a
+/// cut).
+pub fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if line.chars().count() <= MAX_LINE_CHARS {
+        return line.to_string();
+    }
+    let mut cut: String = line.chars().take(MAX_LINE_CHARS - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// How full the context is: the newest main-chain usage record, or the size after the newest
@@ -334,6 +414,43 @@ mod tests {
         );
         let a = activity_since(file_with(text).path(), 0).unwrap();
         assert_eq!(a.edited, ["n.ipynb"]);
+    }
+
+    #[test]
+    fn prompts_and_failed_commands_for_the_digest() {
+        let text = [
+            r#"{"type":"user","message":{"content":"fix the parser\nit breaks on fences"}}"#,
+            r#"{"type":"user","message":{"content":"<command-name>/clear</command-name>"}}"#,
+            r#"{"type":"user","isMeta":true,"message":{"content":"caveat"}}"#,
+            r#"{"type":"user","message":{"content":[{"type":"text","text":"look at this"},{"type":"image"}]}}"#,
+            r#"{"type":"assistant","message":{"content":[{"type":"tool_use","id":"a","name":"Bash","input":{"command":"cargo test\n--all"}},{"type":"tool_use","id":"b","name":"Bash","input":{"command":"ls"}}]}}"#,
+            r#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"a","is_error":true,"content":"Exit code 101"},{"type":"tool_result","tool_use_id":"b","content":"ok"}]}}"#,
+            r#"{"type":"user","message":{"content":[{"type":"tool_result","tool_use_id":"older","is_error":true,"content":"x"}]}}"#,
+            r#"{"type":"user","isSidechain":true,"message":{"content":"subagent prompt"}}"#,
+        ]
+        .join("\n")
+            + "\n";
+        let a = activity_since(file_with(&text).path(), 0).unwrap();
+        assert_eq!(a.asked, ["fix the parser", "look at this"]);
+        assert_eq!(a.prompts, 2);
+        assert_eq!(a.failed, ["cargo test"]);
+        // `ls` succeeded, but results that aren't errors are not read: it stays pending.
+        assert_eq!(a.pending, [("b".to_string(), "ls".to_string())]);
+        assert_eq!(a.failed_ids, ["older"]);
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_lists_keep_the_newest() {
+        let long = "é".repeat(500);
+        assert_eq!(first_line(&long).chars().count(), MAX_LINE_CHARS);
+        assert!(first_line(&long).ends_with('…'));
+        assert_eq!(first_line("\n\n  second  \nthird"), "second");
+        let mut list = Vec::new();
+        for i in 0..30 {
+            keep_newest(&mut list, i);
+        }
+        assert_eq!(list.len(), MAX_KEPT);
+        assert_eq!(list[0], 10);
     }
 
     #[test]

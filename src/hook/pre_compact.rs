@@ -8,6 +8,12 @@ const KEEP_COPIES: usize = 50;
 
 /// Answer a PreCompact event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+    // What the session did so far, before the conversation that shows it is summarised away.
+    let reason = match trigger(ctx) {
+        "compact" => "compact".to_string(),
+        t => format!("compact-{t}"),
+    };
+    super::session_end::log_digest(ctx, &reason);
     let display = ctx.project.handoff_display.clone();
     let Ok(bytes) = std::fs::read(&ctx.project.handoff) else {
         return Some(Reply::system_message(format!(
@@ -40,17 +46,25 @@ fn save_copy(ctx: &Ctx<'_>, bytes: &[u8]) -> std::io::Result<bool> {
             return Ok(false);
         }
     }
-    let trigger = match ctx.input.trigger.as_str() {
-        "auto" | "manual" => ctx.input.trigger.as_str(),
-        _ => "compact",
-    };
-    let name = format!("{}-{trigger}.md", ctx.env.now.format("%Y-%m-%dT%H-%M-%SZ"));
+    let name = format!(
+        "{}-{}.md",
+        ctx.env.now.format("%Y-%m-%dT%H-%M-%SZ"),
+        trigger(ctx)
+    );
     fs_atomic::write(&dir.join(&name), bytes, Durability::Synced)?;
     copies.push(name);
     for old in copies.iter().rev().skip(KEEP_COPIES) {
         let _ = std::fs::remove_file(dir.join(old));
     }
     Ok(true)
+}
+
+/// `auto` or `manual`, or `compact` when Claude Code doesn't say.
+fn trigger<'a>(ctx: &'a Ctx<'_>) -> &'a str {
+    match ctx.input.trigger.as_str() {
+        t @ ("auto" | "manual") => t,
+        _ => "compact",
+    }
 }
 
 /// Copies in the history folder, oldest first (their names sort by time).

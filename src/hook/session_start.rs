@@ -4,13 +4,19 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::{Ctx, Reply};
-use crate::handoff::{self, utf16_len, Omission};
+use crate::handoff::{self, utf16_len, Omission, Section};
+use crate::postmortem::{self, Postmortem};
+use crate::session_log;
 use crate::staleness::Staleness;
 use crate::state;
 use crate::timefmt;
 
 /// Sections named in the "left out" line before it says "and N more".
 const MAX_NAMED_OMISSIONS: usize = 8;
+/// What the digest of an unrecorded session shows at most.
+const DIGEST_FILES: usize = 10;
+const DIGEST_PROMPTS: usize = 10;
+const DIGEST_FAILURES: usize = 5;
 
 /// Answer a SessionStart event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
@@ -49,6 +55,14 @@ pub enum HandoffFile {
     },
 }
 
+/// The task a session works on, when one is selected.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskFacts<'a> {
+    pub id: &'a str,
+    /// The project-wide handoff, pointed to in one line.
+    pub project_handoff: &'a str,
+}
+
 /// Everything the injected context is made from, gathered so rendering is pure.
 #[derive(Debug, Clone)]
 pub struct Facts<'a> {
@@ -59,6 +73,15 @@ pub struct Facts<'a> {
     pub now: DateTime<Utc>,
     pub budget: usize,
     pub priority: &'a [String],
+    pub task: Option<TaskFacts<'a>>,
+    /// The newest postmortems, newest first.
+    pub postmortems: &'a [Postmortem],
+    /// How many postmortems there are in all.
+    pub postmortems_total: usize,
+    /// The last session's digest, when it did work without updating the handoff.
+    pub digest: Option<&'a session_log::Entry>,
+    /// Whether that digest is this session's own, from before a compaction.
+    pub digest_is_own: bool,
 }
 
 fn context(ctx: &mut Ctx<'_>) -> String {
@@ -90,6 +113,13 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         ctx.warn(e.clone());
     }
     let project = &ctx.project;
+    let (postmortems, postmortems_total) = postmortem::index(&project.postmortems_dir());
+    let modified = match &file {
+        HandoffFile::Present { modified, .. } => *modified,
+        _ => None,
+    };
+    let digest = session_log::last(&project.session_log())
+        .filter(|e| show_digest(e, &ctx.input.session_id, &ctx.input.source, modified));
     render(&Facts {
         display: &project.handoff_display,
         file,
@@ -98,21 +128,179 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         now: ctx.env.now,
         budget: project.config.budget,
         priority: &project.config.priority,
+        task: project.task.as_deref().map(|id| TaskFacts {
+            id,
+            project_handoff: &project.project_handoff_display,
+        }),
+        postmortems: &postmortems,
+        postmortems_total,
+        digest_is_own: digest
+            .as_ref()
+            .is_some_and(|d| d.session_id == ctx.input.session_id),
+        digest: digest.as_ref(),
     })
 }
 
-/// The additionalContext: header, the packed handoff, and what was left out — never over budget.
-pub fn render(f: &Facts<'_>) -> String {
-    let (text, modified) = match &f.file {
-        HandoffFile::Missing => {
-            return format!(
-                "[handoff] No handoff yet: {} does not exist. Create it with `handoff init`, or write it \
-                 with the sections Current State, What Was Done, What Failed, What's Next and Key Decisions.",
-                f.display
-            );
+/// Whether SessionStart shows the last digest: that session did something, didn't update the
+/// handoff, and nobody has since; and it is another session's, or this one's from before the
+/// compaction that just happened (a resumed session still has its own conversation).
+pub fn show_digest(
+    entry: &session_log::Entry,
+    session_id: &str,
+    source: &str,
+    handoff_modified: Option<DateTime<Utc>>,
+) -> bool {
+    let did_something =
+        entry.prompts > 0 || !entry.files_touched.is_empty() || !entry.failed_commands.is_empty();
+    let own = entry.session_id == session_id;
+    let updated_since = handoff_modified
+        .zip(entry.end_time())
+        .is_some_and(|(m, end)| m > end);
+    did_something && !entry.handoff_updated && (!own || source == "compact") && !updated_since
+}
+
+/// A part of the context that isn't in the handoff (the digest, the postmortem index), packed
+/// with the handoff's sections at its own rank.
+#[derive(Debug, Clone)]
+struct Extra {
+    heading: String,
+    title: &'static str,
+    blocks: Vec<String>,
+    /// Rank on the packer's doubled scale: the handoff's groups are even, extras sit between.
+    rank: usize,
+}
+
+impl Extra {
+    fn text(&self) -> String {
+        let mut t = self.heading.clone();
+        for b in &self.blocks {
+            t.push_str(b);
         }
-        HandoffFile::Unreadable(e) => {
-            return format!("[handoff] {} exists but could not be read: {e}", f.display);
+        t
+    }
+
+    fn section(&self) -> Section<'_> {
+        let blocks: Vec<&str> = self.blocks.iter().map(String::as_str).collect();
+        Section {
+            heading: Some(&self.heading),
+            level: 0,
+            title: self.title.to_string(),
+            block_units: blocks.iter().map(|b| utf16_len(b)).collect(),
+            blocks,
+        }
+    }
+}
+
+/// The digest and the postmortem index, when there are any.
+fn extras(f: &Facts<'_>) -> Vec<Extra> {
+    let mut out = Vec::new();
+    if let Some(d) = f.digest {
+        out.push(digest_extra(f, d));
+    }
+    if !f.postmortems.is_empty() {
+        let mut blocks: Vec<String> = f
+            .postmortems
+            .iter()
+            .map(|p| {
+                let date = p
+                    .date
+                    .as_deref()
+                    .map(|d| format!("{d} "))
+                    .unwrap_or_default();
+                let prevention = p.prevention.as_deref().unwrap_or("not written yet");
+                format!("- {date}{} — prevention: {prevention}\n", p.title)
+            })
+            .collect();
+        if f.postmortems_total > f.postmortems.len() {
+            blocks.push(format!(
+                "- … and {} older\n",
+                f.postmortems_total - f.postmortems.len()
+            ));
+        }
+        out.push(Extra {
+            heading: format!(
+                "[handoff] Postmortems in {}/, newest first:\n",
+                crate::project::POSTMORTEMS_DIR
+            ),
+            title: "Postmortems",
+            blocks,
+            // After the first two groups (What's Next, What Failed).
+            rank: 2 * 2 + 1,
+        });
+    }
+    out
+}
+
+fn digest_extra(f: &Facts<'_>, d: &session_log::Entry) -> Extra {
+    let heading = if f.digest_is_own {
+        format!(
+            "[handoff] Before the compaction this session had not updated {}. From its transcript:\n",
+            f.display
+        )
+    } else {
+        let age = d
+            .end_time()
+            .map(|t| format!(", {}", timefmt::age(t, f.now)))
+            .unwrap_or_default();
+        let plural = if d.prompts == 1 { "" } else { "s" };
+        format!(
+            "[handoff] The last session ({} prompt{plural}{age}) did not update {}. From its transcript:\n",
+            d.prompts, f.display
+        )
+    };
+    let mut blocks = Vec::new();
+    if !d.files_touched.is_empty() {
+        let mut files = d
+            .files_touched
+            .iter()
+            .take(DIGEST_FILES)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if d.files_touched.len() > DIGEST_FILES {
+            let _ = write!(files, " and {} more", d.files_touched.len() - DIGEST_FILES);
+        }
+        blocks.push(format!("- Changed: {files}\n"));
+    }
+    // Newest first: packing keeps the leading blocks.
+    for prompt in d.asked.iter().rev().take(DIGEST_PROMPTS) {
+        blocks.push(format!("- Asked: {prompt}\n"));
+    }
+    for command in d.failed_commands.iter().rev().take(DIGEST_FAILURES) {
+        blocks.push(format!("- Failed: `{command}`\n"));
+    }
+    Extra {
+        heading,
+        title: "Last session's digest",
+        blocks,
+        // Right after the first group (What's Next).
+        rank: 2 + 1,
+    }
+}
+
+/// Append `part` to `out` after a blank line.
+fn push_part(out: &mut String, part: &str) {
+    if !out.is_empty() {
+        while !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+    out.push_str(part);
+}
+
+/// The additionalContext: header, the packed handoff with the last session's digest and the
+/// postmortem index, and what was left out — never over budget.
+pub fn render(f: &Facts<'_>) -> String {
+    let extras = extras(f);
+    let (text, modified) = match &f.file {
+        HandoffFile::Missing | HandoffFile::Unreadable(_) => {
+            let mut out = missing_line(f);
+            for e in &extras {
+                push_part(&mut out, &e.text());
+            }
+            return handoff::truncate_lines(&out, f.budget)
+                .trim_end()
+                .to_string();
         }
         HandoffFile::Present { text, modified } => (text, *modified),
     };
@@ -120,11 +308,23 @@ pub fn render(f: &Facts<'_>) -> String {
     let header_units = utf16_len(&header);
     let text = handoff::normalize_newlines(text);
     // Most handoffs fit whole: no need to parse them.
-    if header_units + utf16_len(&text) <= f.budget {
-        return format!("{header}{text}").trim_end().to_string();
+    let mut whole = format!("{header}{text}");
+    for e in &extras {
+        push_part(&mut whole, &e.text());
     }
-    let doc = handoff::parse(&text);
-    let sections = handoff::Packer::new(&doc, f.priority);
+    if utf16_len(&whole) <= f.budget {
+        return whole.trim_end().to_string();
+    }
+    let mut doc = handoff::parse(&text);
+    let mut ranks: Vec<usize> = handoff::Packer::ranks(&doc, f.priority)
+        .into_iter()
+        .map(|r| 2 * r)
+        .collect();
+    for e in &extras {
+        doc.sections.push(e.section());
+        ranks.push(e.rank);
+    }
+    let sections = handoff::Packer::with_ranks(&doc, &ranks);
     let mut room = f.budget.saturating_sub(header_units);
     // The "left out" line's length depends on what is left out: shrink until everything fits.
     let out = loop {
@@ -147,8 +347,43 @@ pub fn render(f: &Facts<'_>) -> String {
         .to_string()
 }
 
+/// The one line said when there is no handoff to show, plus the pointer to the project's handoff.
+fn missing_line(f: &Facts<'_>) -> String {
+    let mut out = match (&f.file, f.task) {
+        (HandoffFile::Unreadable(e), _) => {
+            format!("[handoff] {} exists but could not be read: {e}", f.display)
+        }
+        (_, Some(t)) => format!(
+            "[handoff] No memory for task {} yet: {} does not exist. `handoff checkpoint --task {} \"…\"` \
+             creates it.",
+            t.id, f.display, t.id
+        ),
+        (_, None) => format!(
+            "[handoff] No handoff yet: {} does not exist. Create it with `handoff init`, or write it \
+             with the sections Current State, What Was Done, What Failed, What's Next and Key Decisions.",
+            f.display
+        ),
+    };
+    if let Some(t) = f.task {
+        out.push('\n');
+        out.push_str(&task_pointer(t));
+    }
+    out
+}
+
+fn task_pointer(t: TaskFacts<'_>) -> String {
+    format!(
+        "[handoff] The project's handoff is {}; read it for the project-wide state.",
+        t.project_handoff
+    )
+}
+
 fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
-    let mut h = format!("[handoff] {} is this project's session handoff", f.display);
+    let what = match f.task {
+        Some(t) => format!("the memory of task {}", t.id),
+        None => "this project's session handoff".to_string(),
+    };
+    let mut h = format!("[handoff] {} is {what}", f.display);
     if let Some(m) = modified {
         let _ = write!(
             h,
@@ -158,6 +393,10 @@ fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
         );
     }
     h.push_str(".\n");
+    if let Some(t) = f.task {
+        h.push_str(&task_pointer(t));
+        h.push('\n');
+    }
     if let Some(s) = &f.staleness {
         h.push_str("[handoff] Git: ");
         h.push_str(&git_summary(s));
@@ -230,6 +469,11 @@ mod tests {
 
     fn facts(file: HandoffFile, prio: &[String]) -> Facts<'_> {
         Facts {
+            task: None,
+            postmortems: &[],
+            postmortems_total: 0,
+            digest: None,
+            digest_is_own: false,
             display: "docs/SESSION-HANDOFF.md",
             file,
             staleness: Some(Staleness {
@@ -329,6 +573,162 @@ mod tests {
         let out = render(&f);
         assert!(utf16_len(&out) <= 1_000);
         assert!(out.contains(" more. The full file"), "{out}");
+    }
+
+    fn digest_entry() -> session_log::Entry {
+        session_log::Entry {
+            session_id: "old".into(),
+            end: "2026-11-21T10:00:00Z".into(),
+            reason: "clear".into(),
+            prompts: 2,
+            files_touched: vec!["src/a.rs".into(), "src/b.rs".into()],
+            asked: vec!["fix the parser".into(), "now add tests".into()],
+            failed_commands: vec!["cargo test".into()],
+            ..session_log::Entry::default()
+        }
+    }
+
+    fn postmortems(n: usize) -> Vec<Postmortem> {
+        (0..n)
+            .map(|i| Postmortem {
+                file: format!("2026-10-{:02}-p{i}.md", 28 - i % 28),
+                date: Some(format!("2026-10-{:02}", 28 - i % 28)),
+                title: format!("Incident {i}"),
+                prevention: (i % 2 == 0).then(|| format!("check {i} 🐢")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_task_shows_its_memory_and_points_to_the_project_handoff() {
+        let p = prio();
+        let mut f = facts(present("# Memory\n\n## Next Session Start\n1. go\n"), &p);
+        f.display = "working/T-1/session_memory.md";
+        f.task = Some(TaskFacts {
+            id: "T-1",
+            project_handoff: "docs/SESSION-HANDOFF.md",
+        });
+        let out = render(&f);
+        assert!(out.starts_with(
+            "[handoff] working/T-1/session_memory.md is the memory of task T-1, last changed"
+        ));
+        assert!(out.contains(
+            "\n[handoff] The project's handoff is docs/SESSION-HANDOFF.md; read it for the project-wide state.\n"
+        ));
+        f.file = HandoffFile::Missing;
+        assert_eq!(
+            render(&f),
+            "[handoff] No memory for task T-1 yet: working/T-1/session_memory.md does not exist. \
+             `handoff checkpoint --task T-1 \"…\"` creates it.\n\
+             [handoff] The project's handoff is docs/SESSION-HANDOFF.md; read it for the project-wide state."
+        );
+    }
+
+    #[test]
+    fn digest_and_postmortems_follow_the_handoff() {
+        let p = prio();
+        let list = postmortems(2);
+        let d = digest_entry();
+        let mut f = facts(present("# H\n\n## What's Next\n- a\n"), &p);
+        f.postmortems = &list;
+        f.postmortems_total = 5;
+        f.digest = Some(&d);
+        let out = render(&f);
+        let tail = out.split_once("- a\n\n").unwrap().1;
+        assert_eq!(
+            tail,
+            "[handoff] The last session (2 prompts, 2 hours ago) did not update docs/SESSION-HANDOFF.md. From its transcript:\n\
+             - Changed: src/a.rs, src/b.rs\n\
+             - Asked: now add tests\n\
+             - Asked: fix the parser\n\
+             - Failed: `cargo test`\n\
+             \n\
+             [handoff] Postmortems in docs/postmortems/, newest first:\n\
+             - 2026-10-28 Incident 0 — prevention: check 0 🐢\n\
+             - 2026-10-27 Incident 1 — prevention: not written yet\n\
+             - … and 3 older"
+        );
+        f.digest_is_own = true;
+        assert!(render(&f).contains("[handoff] Before the compaction this session had not updated"));
+        // Even without a handoff.
+        f.file = HandoffFile::Missing;
+        let out = render(&f);
+        assert!(out.starts_with("[handoff] No handoff yet"));
+        assert!(
+            out.contains("\n\n[handoff] Postmortems in docs/postmortems/"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn everything_at_once_stays_within_every_budget() {
+        let mut text = String::from("# Handoff\n\n## What Was Done This Session\n");
+        for i in 0..3_000 {
+            let _ = writeln!(text, "- did thing {i} 🐢 {}", "ü".repeat(i % 40));
+        }
+        text.push_str("\n## Current State\n- fine\n\n## What's Next\n- P0 ship it\n\n## What Failed\n- tried X\n");
+        let p = prio();
+        let list = postmortems(postmortem::MAX_INDEXED);
+        let mut d = digest_entry();
+        d.files_touched = (0..500).map(|i| format!("src/file{i}.rs")).collect();
+        d.asked = (0..20)
+            .map(|i| format!("prompt {i} {}", "😀".repeat(70)))
+            .collect();
+        d.failed_commands = (0..20)
+            .map(|i| format!("cmd {i} {}", "x".repeat(150)))
+            .collect();
+        for budget in [1_000, 2_000, 5_000, 9_000, 10_000] {
+            let mut f = facts(present(&text), &p);
+            f.budget = budget;
+            f.postmortems = &list;
+            f.postmortems_total = 400;
+            f.digest = Some(&d);
+            let out = render(&f);
+            assert!(utf16_len(&out) <= budget, "{budget}: {}", utf16_len(&out));
+            assert!(out.contains("## What's Next\n- P0 ship it"), "{budget}");
+            if budget >= 5_000 {
+                // The top sections first, then the digest, the failures, and the postmortems.
+                assert!(out.contains("## What Failed\n- tried X"), "{budget}");
+                assert!(out.contains("- Changed: src/file0.rs"), "{budget}");
+                assert!(out.contains("[handoff] Postmortems in"), "{budget}");
+                assert!(!out.contains("- did thing 2999"), "{budget}");
+            }
+            assert!(out.ends_with("read it when you need them."), "{budget}");
+        }
+    }
+
+    #[test]
+    fn when_the_digest_is_shown() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let before = Some(t("2026-11-21T09:00:00Z"));
+        let after = Some(t("2026-11-21T11:00:00Z"));
+        let idle = session_log::Entry {
+            prompts: 0,
+            files_touched: vec![],
+            asked: vec![],
+            failed_commands: vec![],
+            ..digest_entry()
+        };
+        let updated = session_log::Entry {
+            handoff_updated: true,
+            ..digest_entry()
+        };
+        let cases = [
+            (digest_entry(), "new", "startup", before, true),
+            (digest_entry(), "new", "clear", None, true),
+            (digest_entry(), "new", "startup", after, false),
+            (updated, "new", "startup", before, false),
+            (idle, "new", "startup", before, false),
+            (digest_entry(), "old", "compact", before, true),
+            (digest_entry(), "old", "resume", before, false),
+        ];
+        for (entry, session, source, modified, want) in cases {
+            assert_eq!(
+                show_digest(&entry, session, source, modified),
+                want,
+                "{session} {source} {modified:?}"
+            );
+        }
     }
 
     #[test]

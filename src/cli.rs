@@ -10,6 +10,11 @@ use crate::templates::Template;
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// Work on a task's memory file (working/ID/session_memory.md, or "task_path" in
+    /// .claude/handoff.json) instead of the project's handoff; default: $HANDOFF_TASK.
+    #[arg(long, global = true, value_name = "ID", value_parser = crate::project::parse_task)]
+    pub task: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -60,6 +65,77 @@ pub enum Command {
     ///
     /// Example: handoff doctor --json
     Doctor(DoctorArgs),
+
+    /// Record a decision, discovery, progress note, failure or next step, timestamped.
+    ///
+    /// Appends `- <UTC time> — TEXT` to the matching section: Key Decisions, Key Discoveries, What
+    /// Was Done, What Failed or What's Next (or the memory and campaign templates' Decisions Made,
+    /// Decisions Log, Progress Markers, Build Log, Next Session Start, Remaining Work), creating it
+    /// when missing. The rest of the file keeps its bytes and line endings; many processes may
+    /// record at once without losing an entry.
+    ///
+    /// Example: handoff checkpoint --failed "mocking the socket: the renderer bypasses it"
+    Checkpoint(CheckpointArgs),
+
+    /// The work queue: list What's Next, add to it, start an item, or move one to What Was Done.
+    ///
+    /// Works on What's Next, Next Session Start or Remaining Work, whichever the handoff has; done
+    /// items go to What Was Done, Progress Markers or Build Log with the date.
+    ///
+    /// Example: handoff next add --priority P1 "write the README"
+    Next(NextArgs),
+
+    /// Write a postmortem from the template into docs/postmortems/ and print its path.
+    ///
+    /// The file is named YYYY-MM-DD-<title>.md. Every session start lists the postmortems (title
+    /// and Prevention line, newest first) after the handoff's most important sections.
+    ///
+    /// Example: handoff postmortem "Lost checkpoints under load"
+    Postmortem(PostmortemArgs),
+
+    /// Print the session log: a digest per session (and per compaction) — prompts, files changed,
+    /// failed commands, whether the handoff was updated.
+    ///
+    /// Example: handoff log -n 5
+    Log(LogArgs),
+
+    /// Print the handoff, or its structure as JSON (schema in docs/json-schema.md).
+    ///
+    /// Example: handoff show --json | jq '.sections[] | select(.role == "next") | .items'
+    Show(ShowArgs),
+
+    /// List the copies of the handoff saved before each compaction; show one, or diff it against
+    /// the current handoff.
+    ///
+    /// Copies are numbered from 1, the newest.
+    ///
+    /// Example: handoff history diff 1
+    History(HistoryArgs),
+
+    /// The handoff at a glance: age, commits since its last update, size against the budget,
+    /// sections, the next item, the last session.
+    ///
+    /// Example: handoff status --json
+    Status(StatusArgs),
+
+    /// One row per project under the given folders: handoff age, commits since, next item, newest
+    /// failure, sessions since the update — stalest first.
+    ///
+    /// Looks for projects (a .claude/handoff.json or docs/SESSION-HANDOFF.md) up to --depth folders
+    /// down, skipping hidden folders, node_modules and target. Shows the project handoffs, not
+    /// task files.
+    ///
+    /// Example: handoff overview ~/src --depth 2
+    Overview(OverviewArgs),
+
+    /// Check the handoff for CI or a pre-commit hook: required sections, size within the budget,
+    /// updated within N commits of HEAD.
+    ///
+    /// Prints one line per problem and exits 1, or one line saying all is well. Defaults come from
+    /// "check" in .claude/handoff.json ({"required": [...], "max_commits": 20}).
+    ///
+    /// Example: handoff check --max-commits 10 --require "Current State"
+    Check(CheckArgs),
 
     /// Print a shell completion script.
     ///
@@ -122,6 +198,174 @@ pub struct UninstallArgs {
     pub keep_claude_md: bool,
 }
 
+/// Options of `handoff checkpoint`.
+#[derive(Debug, Args)]
+pub struct CheckpointArgs {
+    /// What to record; several words are joined with spaces.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub kind: CheckpointKind,
+}
+
+/// Which section a checkpoint goes to; progress when none is given.
+#[derive(Debug, Args, Default)]
+#[group(multiple = false)]
+#[allow(clippy::struct_excessive_bools)] // one flag per kind, at most one set (clap group)
+pub struct CheckpointKind {
+    /// A decision and its reason (Key Decisions).
+    #[arg(long)]
+    pub decision: bool,
+    /// Something learned (Key Discoveries).
+    #[arg(long)]
+    pub discovery: bool,
+    /// Progress (What Was Done); the default.
+    #[arg(long)]
+    pub progress: bool,
+    /// An approach that didn't work, and why (What Failed).
+    #[arg(long)]
+    pub failed: bool,
+    /// A next step (What's Next).
+    #[arg(long)]
+    pub next: bool,
+}
+
+/// Options of `handoff next`.
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    #[command(subcommand)]
+    pub action: Option<NextAction>,
+}
+
+/// What `handoff next` does; without one, it lists the queue.
+#[derive(Debug, Subcommand)]
+pub enum NextAction {
+    /// Add an item: after the others of its priority, or at the end.
+    ///
+    /// Example: handoff next add -p P0 "fix the login redirect"
+    Add {
+        /// P0, P1 or P2 (P0 first).
+        #[arg(long, short, value_name = "P", value_parser = parse_priority)]
+        priority: Option<u8>,
+        /// The item; several words are joined with spaces.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Mark an item IN_PROGRESS.
+    ///
+    /// Example: handoff next start 1
+    Start {
+        /// Its number in `handoff next`, or words from it.
+        #[arg(required = true, value_name = "ITEM")]
+        item: Vec<String>,
+    },
+    /// Move an item to What Was Done, with today's date.
+    ///
+    /// Example: handoff next done "login redirect"
+    Done {
+        /// Its number in `handoff next`, or words from it.
+        #[arg(required = true, value_name = "ITEM")]
+        item: Vec<String>,
+    },
+}
+
+/// `P0`, `p1`, `2`: a priority from 0 to 9.
+fn parse_priority(s: &str) -> Result<u8, String> {
+    let digits = s.trim().trim_start_matches(['P', 'p']);
+    match digits.parse::<u8>() {
+        Ok(n) if n <= 9 => Ok(n),
+        _ => Err("a priority is P0, P1 or P2 (P0 is the most urgent)".into()),
+    }
+}
+
+/// Options of `handoff postmortem`.
+#[derive(Debug, Args)]
+pub struct PostmortemArgs {
+    /// The title; several words are joined with spaces.
+    #[arg(required = true, value_name = "TITLE")]
+    pub title: Vec<String>,
+}
+
+/// Options of `handoff log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only the last N entries.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub last: Option<usize>,
+    /// Print the entries as they are stored: one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `handoff show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Print the structure as JSON: sections in order, their items with priority, status and
+    /// timestamp (schema in docs/json-schema.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `handoff history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+}
+
+/// What `handoff history` does; without one, it lists the copies.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Print copy N (1 is the newest).
+    ///
+    /// Example: handoff history show 2
+    Show {
+        /// The copy's number in `handoff history`.
+        n: usize,
+    },
+    /// Unified diff from copy N to the current handoff.
+    ///
+    /// Example: handoff history diff 1
+    Diff {
+        /// The copy's number in `handoff history`.
+        n: usize,
+    },
+}
+
+/// Options of `handoff status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print one JSON object, for scripts and status lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `handoff overview`.
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    /// Folders to look in; default: the current one.
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// How many folders down to look for projects.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub depth: usize,
+    /// Print a JSON array, stalest first.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `handoff check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fail when HEAD is more than N commits past the handoff's last update.
+    #[arg(long, value_name = "N")]
+    pub max_commits: Option<usize>,
+    /// A section that must exist (`a|b` for alternatives); repeat for more. Replaces the
+    /// configured list.
+    #[arg(long, value_name = "SECTION")]
+    pub require: Vec<String>,
+}
+
 /// Options of `handoff doctor`.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -138,5 +382,18 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn priorities() {
+        for (s, want) in [
+            ("P0", Ok(0)),
+            ("p2", Ok(2)),
+            ("1", Ok(1)),
+            ("P10", Err(())),
+            ("high", Err(())),
+        ] {
+            assert_eq!(parse_priority(s).map_err(|_| ()), want, "{s}");
+        }
     }
 }

@@ -27,6 +27,10 @@ pub enum Error {
     #[error("could not read the hook event on stdin: {0}")]
     HookInput(String),
 
+    /// The command line asks for something impossible (clap checks the rest); exits 64.
+    #[error("{0}")]
+    Usage(String),
+
     /// A command found problems and has already reported them; exit non-zero without more output.
     #[error("")]
     Quiet(u8),
@@ -41,6 +45,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Quiet(code) => *code,
+            Error::Usage(_) => EXIT_USAGE,
             _ => EXIT_FAILURE,
         }
     }
@@ -73,6 +78,7 @@ mod tests {
     fn usage_errors_never_exit_2() {
         assert_ne!(EXIT_USAGE, 2);
         assert_ne!(Error::Message("x".into()).exit_code(), 2);
+        assert_eq!(Error::Usage("x".into()).exit_code(), EXIT_USAGE);
     }
 
     #[test]

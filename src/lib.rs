@@ -14,6 +14,7 @@ pub mod claude_md;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod document;
 pub mod edit;
 pub mod env;
 pub mod error;

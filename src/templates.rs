@@ -48,6 +48,7 @@ pub const CLAUDE_MD: &str = include_str!("../templates/claude-md.md");
 pub const PLACEHOLDERS: &[&str] = &[
     "(nothing yet)",
     "(to do)",
+    "What works, what is half-done, what is broken right now",
     "the one thing to do first",
     "Decision — why, and what it rules out",
     "Facts about the code, the tools or the domain that took effort to learn",

@@ -5,21 +5,48 @@ use crate::cli::{Cli, Command};
 use crate::env::Env;
 use crate::error::Result;
 
+mod check;
+mod checkpoint;
 mod completions;
 mod doctor;
+mod history;
 mod hook;
 mod init;
 mod install;
+mod log;
+mod next;
+mod overview;
+mod postmortem;
+mod show;
+mod status;
 mod uninstall;
 
 /// Run the parsed command line.
 pub fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
+    // `--task` is `$HANDOFF_TASK` for this run, so hooks and commands select a task the same way.
+    let task_env;
+    let env = match &cli.task {
+        Some(task) => {
+            task_env = env.with_var("HANDOFF_TASK", task);
+            &task_env
+        }
+        None => env,
+    };
     match &cli.command {
         Command::Hook => Ok(hook::run(env)),
         Command::Init(args) => init::run(args, env),
         Command::Install(args) => install::run(args, env),
         Command::Uninstall(args) => uninstall::run(args, env),
         Command::Doctor(args) => doctor::run(args, env),
+        Command::Checkpoint(args) => checkpoint::run(args, env),
+        Command::Next(args) => next::run(args, env),
+        Command::Postmortem(args) => postmortem::run(args, env),
+        Command::Log(args) => log::run(args, env),
+        Command::Show(args) => show::run(args, env),
+        Command::History(args) => history::run(args, env),
+        Command::Status(args) => status::run(args, env),
+        Command::Overview(args) => Ok(overview::run(args, env)),
+        Command::Check(args) => check::run(args, env),
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { dir } => completions::man(dir.as_deref()),
     }

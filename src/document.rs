@@ -1,0 +1,99 @@
+//! The handoff file as the commands see it: read whole, or changed under a lock so that commands
+//! running at once never lose each other's edits. A missing file is started from a template.
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::fs_atomic;
+use crate::project::Project;
+use crate::templates::{self, Template};
+
+/// The handoff's text, or `None` when it doesn't exist.
+pub fn read(project: &Project) -> Result<Option<String>> {
+    match fs_err::read(&project.handoff) {
+        Ok(bytes) => text(project, bytes).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The handoff's text; a missing file is an error that says how to create one.
+pub fn read_existing(project: &Project) -> Result<String> {
+    read(project)?.ok_or_else(|| {
+        Error::Message(format!(
+            "{} does not exist: create it with `{}`",
+            project.handoff_display,
+            create_hint(project)
+        ))
+    })
+}
+
+/// How to create the file for this project or task.
+pub fn create_hint(project: &Project) -> String {
+    match &project.task {
+        Some(id) => format!("handoff checkpoint --task {id} \"…\""),
+        None => "handoff init".to_string(),
+    }
+}
+
+fn text(project: &Project, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Message(format!(
+            "{} is not UTF-8 text (byte {}); convert it, then run again",
+            project.handoff_display,
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// The template a missing file starts from: the memory template for a task, else the handoff.
+pub fn template(project: &Project) -> Template {
+    if project.task.is_some() {
+        Template::Memory
+    } else {
+        Template::Handoff
+    }
+}
+
+/// What [`change`] did.
+#[derive(Debug)]
+pub struct Changed<T> {
+    /// What the edit returned.
+    pub value: T,
+    /// Whether the file was created from the template first.
+    pub created: bool,
+}
+
+/// Change the handoff under its lock: `edit` gets the current text (the template's when the file
+/// is missing) and returns the new text, or `None` to leave it as it is.
+pub fn change<T>(
+    project: &Project,
+    env: &Env,
+    edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
+) -> Result<Changed<T>> {
+    fs_atomic::update(&project.handoff, &project.lock_file(), |current| {
+        let created = current.is_none();
+        let text = if let Some(bytes) = current {
+            text(project, bytes)?
+        } else {
+            let name = project.task.clone().unwrap_or_else(|| project.name());
+            let date = env.now.format("%Y-%m-%d").to_string();
+            templates::fill(
+                template(project).text(),
+                &[("project", &name), ("date", &date)],
+            )
+        };
+        let (new, value) = edit(&text)?;
+        let new = new.or_else(|| created.then_some(text));
+        Ok((new.map(String::into_bytes), Changed { value, created }))
+    })
+}
+
+/// Words from the command line as one text: joined with spaces, trimmed; empty is a usage error.
+pub fn words(words: &[String], what: &str) -> Result<String> {
+    let text = words.join(" ").trim().to_string();
+    if text.is_empty() {
+        return Err(Error::Usage(format!(
+            "the {what} is empty; give it as an argument"
+        )));
+    }
+    Ok(text)
+}

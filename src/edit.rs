@@ -4,6 +4,8 @@
 //! lines.
 use std::ops::Range;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::handoff::{self, Span};
@@ -147,7 +149,8 @@ struct ListLine<'a> {
 }
 
 fn list_line(line: &str) -> Option<ListLine<'_>> {
-    let line = line.split(['\n', '\r']).next().unwrap_or("");
+    let end = memchr::memchr2(b'\n', b'\r', line.as_bytes()).unwrap_or(line.len());
+    let line = &line[..end];
     let b = line.as_bytes();
     let (len, number) = match b.first()? {
         b'-' | b'*' | b'+' => (1, None),
@@ -344,12 +347,11 @@ pub fn parse_item(line: &str) -> Option<Item> {
     list_line(line).map(|l| marks(l.rest).item)
 }
 
-/// The line ending a document uses: CRLF if it has any, else LF.
+/// The line ending a document uses: its first line's (CRLF or LF).
 fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
+    match memchr::memchr(b'\n', text.as_bytes()) {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
     }
 }
 
@@ -372,18 +374,39 @@ fn content_len(block: &str) -> usize {
 }
 
 /// A list block that is one of the templates' placeholders.
+/// A one-line list item that is one of the templates' placeholders (one with lines under it says
+/// something, so it stays).
 fn is_placeholder_block(block: &str) -> bool {
-    list_line(block).is_some_and(|l| templates::is_placeholder(&marks(l.rest).item.text))
+    // A cheap look at how the block ends first: long sections are mostly real entries.
+    let b = block.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r' | b' ' | b'\t' | b'.') {
+        end -= 1;
+    }
+    let tail = &b[..end];
+    templates::PLACEHOLDERS
+        .iter()
+        .any(|p| tail.ends_with(p.as_bytes()))
+        && !block.trim_end().contains('\n')
+        && list_line(block).is_some_and(|l| templates::is_placeholder(&marks(l.rest).item.text))
 }
 
 /// A section's body, cut into what edits need: blank lines before, content blocks, blank lines
-/// after.
+/// after. Blocks borrow the document until an edit changes them, so a long section costs little.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Body {
+struct Body<'t> {
     lead: String,
     /// Content blocks with their line endings; the last one has no trailing blank lines.
-    blocks: Vec<String>,
+    blocks: Vec<Cow<'t, str>>,
     tail: String,
+}
+
+/// Cut a block to its first `n` bytes without copying a borrowed one.
+fn cut(block: &mut Cow<'_, str>, n: usize) {
+    match block {
+        Cow::Borrowed(b) => *b = &b[..n],
+        Cow::Owned(b) => b.truncate(n),
+    }
 }
 
 /// How a section writes its list items.
@@ -399,21 +422,34 @@ enum ListStyle {
     },
 }
 
-impl Body {
-    fn of(text: &str, span: &Span) -> Self {
-        let mut blocks: Vec<String> = span.blocks.iter().map(|r| text[r.clone()].into()).collect();
-        let first = blocks.iter().position(|b| !is_blank(b));
-        let Some(first) = first else {
+impl<'t> Body<'t> {
+    fn empty() -> Self {
+        Self {
+            lead: String::new(),
+            blocks: Vec::new(),
+            tail: String::new(),
+        }
+    }
+
+    fn of(text: &'t str, span: &Span) -> Self {
+        let whole = &text[span.body_start()..span.end()];
+        let mut blocks: Vec<Cow<'t, str>> = span
+            .blocks
+            .iter()
+            .map(|r| Cow::Borrowed(&text[r.clone()]))
+            .collect();
+        let Some(first) = blocks.iter().position(|b| !is_blank(b)) else {
             return Self {
-                lead: String::new(),
-                blocks: Vec::new(),
-                tail: blocks.concat(),
+                tail: whole.to_string(),
+                ..Self::empty()
             };
         };
         let lead = blocks.drain(..first).collect::<String>();
         let mut tail = String::new();
         if let Some(last) = blocks.last_mut() {
-            tail = last.split_off(content_len(last));
+            let n = content_len(last);
+            tail = last[n..].to_string();
+            cut(last, n);
         }
         Self { lead, blocks, tail }
     }
@@ -440,13 +476,15 @@ impl Body {
     }
 
     fn style(&self) -> ListStyle {
-        let lines: Vec<ListLine<'_>> = self.blocks.iter().filter_map(|b| list_line(b)).collect();
-        let Some(last) = lines.last() else {
+        // The last list item decides; only an ordered list needs the others.
+        let Some(last) = self.blocks.iter().rev().find_map(|b| list_line(b)) else {
             return ListStyle::Bullet('-');
         };
         match last.number {
             None => ListStyle::Bullet(last.marker.chars().next().unwrap_or('-')),
             Some((n, delim)) => {
+                let lines: Vec<ListLine<'_>> =
+                    self.blocks.iter().filter_map(|b| list_line(b)).collect();
                 let numbers: Vec<u32> =
                     lines.iter().filter_map(|l| l.number.map(|x| x.0)).collect();
                 let ordered_only = numbers.len() == lines.len();
@@ -468,15 +506,21 @@ impl Body {
 
     /// Drop the templates' placeholder items.
     fn remove_placeholders(&mut self) {
+        let before = self.blocks.len();
         self.blocks.retain(|b| !is_placeholder_block(b));
-        self.trim_last();
+        if self.blocks.len() != before {
+            self.trim_last();
+        }
     }
 
     /// The last block ends at its last non-blank line; the blank lines after it are the tail's.
     /// With no blocks left, the blank line under the heading goes too.
     fn trim_last(&mut self) {
         match self.blocks.last_mut() {
-            Some(last) => last.truncate(content_len(last)),
+            Some(last) => {
+                let n = content_len(last);
+                cut(last, n);
+            }
             None => self.lead.clear(),
         }
     }
@@ -486,10 +530,10 @@ impl Body {
         let lead_blank = self.lead.is_empty();
         if let Some(last) = self.blocks.last_mut() {
             if !last.ends_with('\n') {
-                last.push_str(nl);
+                last.to_mut().push_str(nl);
             }
             if blank && content_len(last) == last.len() {
-                last.push_str(nl);
+                last.to_mut().push_str(nl);
             }
         } else if lead_blank {
             // A blank line under the heading, as the templates have it.
@@ -507,7 +551,7 @@ impl Body {
             list || table
         });
         self.close_last(nl, !continues);
-        self.blocks.push(block);
+        self.blocks.push(Cow::Owned(block));
     }
 
     /// Renumber an ordered list that ran 1, 2, 3 before the edit.
@@ -524,7 +568,9 @@ impl Body {
             let Some(l) = list_line(b) else { continue };
             let Some((old, _)) = l.number else { continue };
             let digits = old.to_string().len();
-            b.replace_range(..digits, &n.to_string());
+            if old != n {
+                b.to_mut().replace_range(..digits, &n.to_string());
+            }
             n += 1;
         }
     }
@@ -578,7 +624,7 @@ impl<'t> Doc<'t> {
         })
     }
 
-    fn body(&self, i: usize) -> Body {
+    fn body(&self, i: usize) -> Body<'t> {
         Body::of(self.text, &self.spans[i])
     }
 
@@ -622,17 +668,10 @@ impl<'t> Doc<'t> {
     }
 
     /// The body for `role` and where it goes: an existing part, or a new one at the end.
-    fn target(&self, role: Role) -> (Body, Option<usize>) {
+    fn target(&self, role: Role) -> (Body<'t>, Option<usize>) {
         match self.find(role) {
             Some(i) => (self.body(i), Some(i)),
-            None => (
-                Body {
-                    lead: String::new(),
-                    blocks: Vec::new(),
-                    tail: String::new(),
-                },
-                None,
-            ),
+            None => (Body::empty(), None),
         }
     }
 
@@ -734,7 +773,9 @@ fn date_heading(body: &mut Body, today: &str, nl: &str) {
         let eol = body.blocks[i]
             .find(['\r', '\n'])
             .unwrap_or(body.blocks[i].len());
-        body.blocks[i].replace_range(..eol, heading.trim_end());
+        body.blocks[i]
+            .to_mut()
+            .replace_range(..eol, heading.trim_end());
         return;
     }
     body.push(heading, nl);
@@ -850,7 +891,7 @@ pub fn push(text: &str, item: &str, priority: Option<u8>) -> Edit {
                 &body.blocks[i]
             };
             let gap = next_to[content_len(next_to)..].to_string();
-            body.blocks.insert(i, block + &gap);
+            body.blocks.insert(i, Cow::Owned(block + &gap));
         }
         _ => body.push(block, nl),
     }
@@ -963,10 +1004,10 @@ pub fn start(text: &str, sel: &Selector) -> Result<(Edit, Item), PickError> {
         };
         return Ok((edit, item));
     }
-    let block = &mut body.blocks[i];
-    let line = list_line(block).ok_or(PickError::Empty)?;
+    let line = list_line(&body.blocks[i]).ok_or(PickError::Empty)?;
     let m = marks(line.rest);
     let base = line.marker.len();
+    let block = body.blocks[i].to_mut();
     match m.status {
         Some(r) => block.replace_range(base + r.start..base + r.end, "IN_PROGRESS: "),
         None => block.insert_str(base + m.text_start, "IN_PROGRESS: "),

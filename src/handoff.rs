@@ -91,6 +91,19 @@ enum Kind {
 }
 
 fn classify(line: &str) -> Kind {
+    // Most lines are prose or list items: decided by their first bytes, without a scan.
+    let b = line.as_bytes();
+    let plain = match b.first() {
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'*' || *c == b'+' => true,
+        // `- x` cannot be a table separator: those hold only `|-: `.
+        Some(b'-') => {
+            b.get(1) == Some(&b' ') && b.get(2).is_some_and(|c| c.is_ascii_alphanumeric())
+        }
+        _ => false,
+    };
+    if plain {
+        return Kind::TopLevel;
+    }
     let trimmed = line.trim_end();
     if trimmed.is_empty() {
         return Kind::Continuation;
@@ -122,9 +135,11 @@ fn classify(line: &str) -> Kind {
 
 fn is_table_separator(body: &str) -> bool {
     let t = body.trim();
-    t.contains('-')
+    // The character test first: it stops at the first letter of an ordinary line.
+    t.bytes()
+        .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
+        && t.contains('-')
         && t.contains('|')
-        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// The marker that closes a fence opened by `line`: the same character, at least as many.

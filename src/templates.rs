@@ -44,7 +44,7 @@ pub const POSTMORTEM: &str = include_str!("../templates/postmortem.md");
 pub const CLAUDE_MD: &str = include_str!("../templates/claude-md.md");
 
 /// Template text that stands in for real entries: the first real entry in a section replaces it,
-/// and queues don't list it. Compared without case and a final full stop.
+/// and queues don't list it. Compared as written, without a final full stop.
 pub const PLACEHOLDERS: &[&str] = &[
     "(nothing yet)",
     "(to do)",
@@ -59,7 +59,7 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// Whether a list item's text (markers removed) is one of the templates' [`PLACEHOLDERS`].
 pub fn is_placeholder(item_text: &str) -> bool {
     let t = item_text.trim().trim_end_matches('.');
-    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t))
+    PLACEHOLDERS.contains(&t)
 }
 
 /// Replace each `{{name}}` with its value; unknown placeholders stay as they are.

@@ -6,6 +6,7 @@
 #![allow(clippy::disallowed_methods)] // tests set up their fixtures with plain std calls
 #![allow(unreachable_pub)] // a test crate has no public API
 
+mod checkpoint;
 mod cli;
 mod corpus;
 mod doctor;

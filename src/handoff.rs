@@ -96,9 +96,7 @@ fn classify(line: &str) -> Kind {
     let plain = match b.first() {
         Some(c) if c.is_ascii_alphanumeric() || *c == b'*' || *c == b'+' => true,
         // `- x` cannot be a table separator: those hold only `|-: `.
-        Some(b'-') => {
-            b.get(1) == Some(&b' ') && b.get(2).is_some_and(|c| c.is_ascii_alphanumeric())
-        }
+        Some(b'-') => b.get(1) == Some(&b' ') && b.get(2).is_some_and(u8::is_ascii_alphanumeric),
         _ => false,
     };
     if plain {

@@ -54,3 +54,106 @@ fn sixteen_processes_times_five_hundred_checkpoints_lose_nothing() {
         .collect();
     assert_eq!(names, ["SESSION-HANDOFF.md"]);
 }
+
+#[test]
+fn each_kind_goes_to_its_section() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    let mut out = String::new();
+    for (flag, text) in [
+        (
+            "--decision",
+            "Keep the lock in the state folder: it survives the rename",
+        ),
+        ("--discovery", "Claude Code counts UTF-16 units"),
+        ("--progress", "Wrote the checkpoint command"),
+        (
+            "--failed",
+            "Locking the handoff itself: the rename loses the lock",
+        ),
+        ("--next", "Document the JSON schema"),
+    ] {
+        out += &t.run(&["checkpoint", flag, text], "").success().stdout;
+    }
+    // No flag: progress. Several words are one entry.
+    out += &t.run(&["checkpoint", "two", "words"], "").success().stdout;
+    insta::assert_snapshot!("each_kind_stdout", out);
+    insta::assert_snapshot!("each_kind_file", t.read(PATH));
+}
+
+#[test]
+fn crlf_stays_crlf_and_other_sections_keep_their_bytes() {
+    let t = Test::new();
+    let crlf = HANDOFF.replace('\n', "\r\n");
+    t.write(PATH, &crlf);
+    t.run(&["checkpoint", "--failed", "a new failure"], "")
+        .success();
+    let text = t.read(PATH);
+    assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+    let failed = "## What Failed\r\n- Regex-based parsing: broke on nested fences\r\n";
+    let (before, after) = crlf.split_once(failed).unwrap();
+    assert_eq!(
+        text,
+        format!("{before}{failed}- 2026-11-21 12:00 UTC — a new failure\r\n{after}")
+    );
+}
+
+#[test]
+fn the_other_templates_sections() {
+    for template in ["memory", "campaign"] {
+        let t = Test::new();
+        t.run(&["init", "--template", template, "--no-claude-md"], "")
+            .success();
+        for flag in [
+            "--decision",
+            "--discovery",
+            "--progress",
+            "--failed",
+            "--next",
+        ] {
+            t.run(&["checkpoint", flag, &format!("entry for {flag}")], "")
+                .success();
+        }
+        insta::assert_snapshot!(template, t.read(PATH));
+    }
+}
+
+#[test]
+fn a_missing_handoff_is_created_from_the_template() {
+    let t = Test::new();
+    let out = t.run(&["checkpoint", "first words"], "").success();
+    insta::assert_snapshot!(out.stdout, @r"
+    Created docs/SESSION-HANDOFF.md from the handoff template.
+    Added to What Was Done This Session in docs/SESSION-HANDOFF.md.
+    ");
+    let text = t.read(PATH);
+    assert!(text.contains("## What Was Done This Session\n\n- 2026-11-21 12:00 UTC — first words\n\n## What Failed"), "{text}");
+}
+
+#[test]
+fn bad_usage_exits_64() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    for args in [
+        &["checkpoint", "  "][..],
+        &["checkpoint"],
+        &["checkpoint", "--failed", "--next", "x"],
+    ] {
+        let out = t.run(args, "").failure(64);
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+    assert_eq!(t.read(PATH), HANDOFF);
+}
+
+#[test]
+fn a_checkpoint_counts_as_updating_the_handoff_at_stop() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
+    t.hook("SessionStart-startup", &serde_json::json!({}));
+    let edited = t.project().join("src/lib.rs").display().to_string();
+    t.append_transcript(&crate::support::tool_use_line("Edit", &edited));
+    // The agent records its progress through the Bash tool.
+    t.run(&["checkpoint", "edited lib.rs"], "").success();
+    assert_eq!(t.hook("Stop", &serde_json::json!({})).stdout, "");
+}

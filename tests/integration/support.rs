@@ -54,6 +54,14 @@ impl Output {
         v
     }
 
+    /// stdout as a JSON array; panics if it isn't one.
+    pub fn json_array(&self) -> Vec<serde_json::Value> {
+        match serde_json::from_str(self.stdout.trim()) {
+            Ok(serde_json::Value::Array(a)) => a,
+            other => panic!("stdout is not a JSON array ({other:?}): {:?}", self.stdout),
+        }
+    }
+
     /// The additionalContext of a hook reply.
     pub fn context(&self) -> String {
         self.json()["hookSpecificOutput"]["additionalContext"]
@@ -100,11 +108,16 @@ impl Test {
 
     /// Set (or with `None`, remove) an environment variable for the runs.
     pub fn env(mut self, key: &str, value: Option<&str>) -> Self {
+        self.set_env(key, value);
+        self
+    }
+
+    /// [`Test::env`] in place, for a test that changes it between runs.
+    pub fn set_env(&mut self, key: &str, value: Option<&str>) {
         self.env.retain(|(k, _)| k != key);
         if let Some(v) = value {
             self.env.push((key.into(), v.into()));
         }
-        self
     }
 
     /// Write a file under the project, dated two hours before [`NOW`].

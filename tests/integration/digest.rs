@@ -1,0 +1,181 @@
+//! Session digests: written at PreCompact and SessionEnd from the transcript, shown by `handoff log`
+//! and, when the handoff wasn't updated, at the next session start — always within the budget.
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::support::{now, prompt_line, set_mtime, tool_use_line, Test, HANDOFF};
+
+const PATH: &str = "docs/SESSION-HANDOFF.md";
+
+fn bash_call(id: &str, command: &str) -> String {
+    format!(
+        "{}\n",
+        json!({"type": "assistant", "message": {"role": "assistant", "content": [
+            {"type": "tool_use", "id": id, "name": "Bash", "input": {"command": command}}]}})
+    )
+}
+
+fn bash_result(id: &str, error: bool) -> String {
+    format!(
+        "{}\n",
+        json!({"type": "user", "message": {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": id, "content": "Exit code 101", "is_error": error}]}})
+    )
+}
+
+/// A session that asks, edits, runs a failing and a passing command, and never touches the handoff.
+fn forgetful_session(t: &Test, session: &serde_json::Value) {
+    t.hook("SessionStart-startup", session);
+    t.append_transcript(&prompt_line("fix the parser\nit breaks on nested fences"));
+    let file = t.project().join("src/parser.rs").display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &file));
+    t.append_transcript(&bash_call("b1", "cargo test --all\n# and more"));
+    // Stop reads the call; its failed result comes after.
+    t.hook("Stop", session);
+    t.append_transcript(&bash_result("b1", true));
+    t.append_transcript(&bash_call("b2", "ls"));
+    t.append_transcript(&bash_result("b2", false));
+    t.append_transcript(&prompt_line("now the printer"));
+}
+
+#[test]
+fn the_log_and_the_next_session_see_what_a_forgetful_session_did() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    forgetful_session(&t, &json!({}));
+    t.hook("SessionEnd-clear", &json!({}));
+
+    insta::assert_snapshot!("log", t.run(&["log"], "").success().stdout);
+    let json_log = t.run(&["log", "--json"], "").success().stdout;
+    assert_eq!(json_log.lines().count(), 1);
+    assert!(
+        json_log.contains(r#""failed_commands":["cargo test --all"]"#),
+        "{json_log}"
+    );
+
+    let next = json!({"session_id": "bb635468-496d-419d-a2ed-f8721b3b65b6"});
+    let ctx = t.hook("SessionStart-clear", &next).context();
+    let digest = ctx.split_once("\n\n[handoff] The last session").unwrap().1;
+    insta::assert_snapshot!(
+        "shown_at_start",
+        format!("[handoff] The last session{digest}")
+    );
+
+    // Once the handoff is updated, the digest has done its job.
+    t.run(&["checkpoint", "parser fixed"], "").success();
+    set_mtime(&t.project().join(PATH), now() + Duration::from_secs(60));
+    let ctx = t
+        .hook("SessionStart-startup", &json!({"session_id": "third"}))
+        .context();
+    assert!(!ctx.contains("The last session"), "{ctx}");
+}
+
+#[test]
+fn after_a_compaction_the_session_sees_its_own_digest() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    forgetful_session(&t, &json!({}));
+    t.hook("PreCompact-auto", &json!({}));
+    let ctx = t.hook("SessionStart-compact", &json!({})).context();
+    assert!(
+        ctx.contains("[handoff] Before the compaction this session had not updated docs/SESSION-HANDOFF.md. From its transcript:\n- Changed: src/parser.rs\n- Asked: now the printer\n- Asked: fix the parser\n- Failed: `cargo test --all`"),
+        "{ctx}"
+    );
+    // A resume has its conversation: no digest.
+    let ctx = t.hook("SessionStart-resume", &json!({})).context();
+    assert!(!ctx.contains("From its transcript"), "{ctx}");
+    // The log has the compaction's digest and, later, the end's.
+    t.hook("SessionEnd-other", &json!({}));
+    let log = t.run(&["log"], "").success().stdout;
+    assert!(
+        log.contains("before compaction") && log.contains("ended (other)"),
+        "{log}"
+    );
+    assert_eq!(
+        t.run(&["log", "-n", "1"], "")
+            .success()
+            .stdout
+            .lines()
+            .next()
+            .map(|l| l.contains("ended (other)")),
+        Some(true)
+    );
+}
+
+#[test]
+fn an_empty_log_says_where_digests_come_from() {
+    let t = Test::new();
+    insta::assert_snapshot!(t.run(&["log"], "").success().stdout, @"No sessions logged for docs/SESSION-HANDOFF.md yet: the SessionEnd and PreCompact hooks write a digest of each.");
+}
+
+#[test]
+fn a_huge_handoff_postmortems_and_a_digest_stay_within_the_budget() {
+    let t = Test::new();
+    let mut big = String::from("# Handoff\n\n## What Was Done This Session\n");
+    while big.len() < 80_000 {
+        big.push_str("- Refactored another module and wrote notes about it 📦 ünïcödé\n");
+    }
+    big.push_str("\n## What's Next\n- P0: ship\n\n## What Failed\n- Approach A: too slow\n");
+    t.write(PATH, &big);
+    for i in 0..30 {
+        t.write(
+            &format!("docs/postmortems/2026-10-{:02}-incident-{i}.md", i % 28 + 1),
+            &format!(
+                "# Postmortem: Incident {i} {}\n\n## Prevention\n\n- {}\n",
+                "😀".repeat(20),
+                "check ".repeat(40)
+            ),
+        );
+    }
+    // A long session that never updated the handoff.
+    t.hook("SessionStart-startup", &json!({}));
+    let mut transcript = String::new();
+    for i in 0..40 {
+        transcript += &prompt_line(&format!("prompt {i}: {}", "word ".repeat(60)));
+        transcript += &tool_use_line(
+            "Write",
+            &t.project()
+                .join(format!("src/f{i}.rs"))
+                .display()
+                .to_string(),
+        );
+        transcript += &bash_call(
+            &format!("c{i}"),
+            &format!("make target-{i} {}", "x".repeat(200)),
+        );
+        transcript += &bash_result(&format!("c{i}"), true);
+    }
+    t.append_transcript(&transcript);
+    t.hook("SessionEnd-other", &json!({}));
+
+    for budget in [None, Some(10_000), Some(4_000)] {
+        if let Some(b) = budget {
+            t.write(".claude/handoff.json", &format!("{{\"budget\": {b}}}"));
+        }
+        let limit = budget.unwrap_or(9_000);
+        let ctx = t
+            .hook("SessionStart-startup", &json!({"session_id": "next"}))
+            .context();
+        let units = ctx.encode_utf16().count();
+        assert!(units <= limit, "{limit}: {units}");
+        assert!(ctx.contains("## What's Next\n- P0: ship"), "{limit}");
+        assert!(
+            ctx.contains("## What Failed\n- Approach A: too slow"),
+            "{limit}"
+        );
+        assert!(
+            ctx.contains("did not update docs/SESSION-HANDOFF.md"),
+            "{limit}"
+        );
+        assert!(
+            ctx.contains("[handoff] Postmortems in docs/postmortems/"),
+            "{limit}"
+        );
+        assert!(ctx.ends_with("read it when you need them."), "{limit}");
+        let mut report = String::new();
+        let _ = write!(report, "{limit}: {units} units");
+        eprintln!("{report}");
+    }
+}

@@ -1,0 +1,44 @@
+//! `handoff postmortem`, and the index SessionStart shows.
+use serde_json::json;
+
+use crate::support::{Test, HANDOFF};
+
+#[test]
+fn writes_from_the_template_and_prints_the_path() {
+    let t = Test::new();
+    let out = t
+        .run(&["postmortem", "Lost", "checkpoints", "under load!"], "")
+        .success();
+    assert_eq!(
+        out.stdout,
+        "docs/postmortems/2026-11-21-lost-checkpoints-under-load.md\n"
+    );
+    insta::assert_snapshot!(t.read("docs/postmortems/2026-11-21-lost-checkpoints-under-load.md"));
+    // The same title again never overwrites.
+    let again = t
+        .run(&["postmortem", "Lost checkpoints under load"], "")
+        .success();
+    assert_eq!(
+        again.stdout,
+        "docs/postmortems/2026-11-21-lost-checkpoints-under-load-2.md\n"
+    );
+    t.run(&["postmortem", " "], "").failure(64);
+}
+
+#[test]
+fn session_start_lists_them_after_the_top_sections() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(
+        "docs/postmortems/2026-10-02-ci-outage.md",
+        "# Postmortem: CI outage\n\nDate: 2026-10-02\n\n## Prevention\n\n- Pin the runner image.\n",
+    );
+    t.write(
+        "docs/postmortems/2026-11-20-lost-writes.md",
+        "# Postmortem: Lost writes\n\n## Summary\n\nTwo writers.\n\n## Prevention\n\n- A lock around every read-modify-write.\n",
+    );
+    t.run(&["postmortem", "Not written up yet"], "").success();
+    let ctx = t.hook("SessionStart-startup", &json!({})).context();
+    let index = ctx.split_once("[handoff] Postmortems").unwrap().1;
+    insta::assert_snapshot!(format!("[handoff] Postmortems{index}"));
+}

@@ -72,7 +72,7 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
     let old = read_optional(&path)?;
     let body = templates::fill(
         templates::CLAUDE_MD,
-        &[("handoff", &project.handoff_display)],
+        &[("handoff", &project.project_handoff_display)],
     );
     let new = claude_md::upsert(old.as_deref(), &body)
         .map_err(|e| Error::Message(format!("{shown} {e}; fix it by hand, then run again")))?;

@@ -12,6 +12,15 @@ fn every_subcommand_has_help_with_an_example() {
         "doctor",
         "completions",
         "man",
+        "checkpoint",
+        "next",
+        "postmortem",
+        "log",
+        "show",
+        "history",
+        "status",
+        "overview",
+        "check",
     ] {
         let out = t.run(&[sub, "--help"], "").success();
         assert!(out.stdout.contains("Example:"), "{sub} --help:\n{out}");

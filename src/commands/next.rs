@@ -71,6 +71,13 @@ fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> 
         Ok((Some(edit.text), (edit.section, number)))
     })?;
     let (section, number) = changed.value;
+    if changed.created {
+        println!(
+            "Created {} from the {} template.",
+            project.handoff_display,
+            document::template(project).name()
+        );
+    }
     let at = number.map(|n| format!(" as item {n}")).unwrap_or_default();
     println!("Added to {section} in {}{at}.", project.handoff_display);
     Ok(ExitCode::SUCCESS)

@@ -150,8 +150,10 @@ pub fn show_digest(
     source: &str,
     handoff_modified: Option<DateTime<Utc>>,
 ) -> bool {
-    let did_something =
-        entry.prompts > 0 || !entry.files_touched.is_empty() || !entry.failed_commands.is_empty();
+    // Something to show: an old entry with only a prompt count has nothing to list.
+    let did_something = !entry.asked.is_empty()
+        || !entry.files_touched.is_empty()
+        || !entry.failed_commands.is_empty();
     let own = entry.session_id == session_id;
     let updated_since = handoff_modified
         .zip(entry.end_time())
@@ -713,12 +715,19 @@ mod tests {
             handoff_updated: true,
             ..digest_entry()
         };
+        let counted_only = session_log::Entry {
+            asked: vec![],
+            files_touched: vec![],
+            failed_commands: vec![],
+            ..digest_entry()
+        };
         let cases = [
             (digest_entry(), "new", "startup", before, true),
             (digest_entry(), "new", "clear", None, true),
             (digest_entry(), "new", "startup", after, false),
             (updated, "new", "startup", before, false),
             (idle, "new", "startup", before, false),
+            (counted_only, "new", "startup", before, false),
             (digest_entry(), "old", "compact", before, true),
             (digest_entry(), "old", "resume", before, false),
         ];

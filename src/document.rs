@@ -69,7 +69,16 @@ pub fn change<T>(
     env: &Env,
     edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
 ) -> Result<Changed<T>> {
-    fs_atomic::update(&project.handoff, &project.lock_file(), |current| {
+    let lock = project.lock_file();
+    if let Some(dir) = lock.parent() {
+        fs_err::create_dir_all(dir).map_err(|e| {
+            Error::Message(format!(
+                "{e}: the lock that keeps concurrent edits apart lives there; make it writable, or set \
+                 HANDOFF_STATE_DIR to a folder that is"
+            ))
+        })?;
+    }
+    fs_atomic::update(&project.handoff, &lock, |current| {
         let created = current.is_none();
         let text = if let Some(bytes) = current {
             text(project, bytes)?

@@ -157,3 +157,20 @@ fn a_checkpoint_counts_as_updating_the_handoff_at_stop() {
     t.run(&["checkpoint", "edited lib.rs"], "").success();
     assert_eq!(t.hook("Stop", &serde_json::json!({})).stdout, "");
 }
+
+#[test]
+fn an_unwritable_state_folder_says_what_to_do() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    // A file where the state folder should be.
+    t.write("not-a-dir", "x");
+    let blocker = t.project().join("not-a-dir").display().to_string();
+    let t = t.env("HANDOFF_STATE_DIR", Some(&blocker));
+    let out = t.run(&["checkpoint", "x"], "").failure(1);
+    assert!(
+        out.stderr
+            .contains("set HANDOFF_STATE_DIR to a folder that is"),
+        "{out}"
+    );
+    assert_eq!(t.read(PATH), HANDOFF);
+}

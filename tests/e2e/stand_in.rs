@@ -32,7 +32,7 @@ impl StandIn {
             script,
             root: root.to_path_buf(),
             requests: Arc::clone(&requests),
-            tool_ids: Arc::new(AtomicU64::new(0)),
+            ids: Arc::new(AtomicU64::new(0)),
         };
         let stop = Arc::clone(&stopping);
         thread::spawn(move || {
@@ -80,26 +80,21 @@ struct Server {
     script: Arc<Script>,
     root: PathBuf,
     requests: Arc<Mutex<Vec<Request>>>,
-    tool_ids: Arc<AtomicU64>,
+    /// Numbers each reply, for unique message and tool-call ids.
+    ids: Arc<AtomicU64>,
 }
 
 impl Server {
     /// Answer requests on one keep-alive connection until the client closes it.
     fn serve(&self, stream: TcpStream) {
-        let Ok(write_half) = stream.try_clone() else {
+        let Ok(mut writer) = stream.try_clone() else {
             return;
         };
         let mut reader = BufReader::new(stream);
-        let mut writer = write_half;
         while let Some((path, body)) = read_request(&mut reader) {
-            let (content_type, payload) = self.answer(&path, &body);
+            let (status, content_type, payload) = self.answer(&path, &body);
             let head = format!(
-                "HTTP/1.1 {}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
-                if content_type.is_empty() {
-                    "404 Not Found"
-                } else {
-                    "200 OK"
-                },
+                "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
                 payload.len()
             );
             if writer.write_all(head.as_bytes()).is_err()
@@ -110,36 +105,39 @@ impl Server {
         }
     }
 
-    fn answer(&self, path: &str, body: &[u8]) -> (&'static str, String) {
+    /// The status line, content type and body that answer one request.
+    fn answer(&self, path: &str, body: &[u8]) -> (&'static str, &'static str, String) {
         let route = path.split('?').next().unwrap_or_default();
-        let request: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         match route {
             // Only asked for sizing; any plausible count will do.
             "/v1/messages/count_tokens" => (
+                "200 OK",
                 "application/json",
                 json!({"input_tokens": 1000}).to_string(),
             ),
             "/v1/messages" => {
-                let request = Request(request);
-                let reply = (self.script)(&request).resolve(&self.root);
-                let streamed = request.0["stream"].as_bool().unwrap_or(false);
-                let model = request.0["model"]
-                    .as_str()
-                    .unwrap_or("claude-sonnet-4-5")
-                    .to_string();
+                let request = Request(serde_json::from_slice(body).unwrap_or(Value::Null));
+                // Recorded before the script runs, so a failing script still leaves the request to see.
                 self.requests
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
-                    .push(request);
-                let id = self.tool_ids.fetch_add(1, Ordering::SeqCst);
-                if streamed {
-                    ("text/event-stream", reply.to_events(&model, id))
+                    .push(request.clone());
+                let reply = (self.script)(&request).resolve(&self.root);
+                let model = request.0["model"].as_str().unwrap_or_default();
+                let id = self.ids.fetch_add(1, Ordering::SeqCst);
+                if request.0["stream"] == true {
+                    ("200 OK", "text/event-stream", reply.to_events(model, id))
                 } else {
-                    ("application/json", reply.to_message(&model, id).to_string())
+                    (
+                        "200 OK",
+                        "application/json",
+                        reply.to_message(model, id).to_string(),
+                    )
                 }
             }
             _ => (
-                "",
+                "404 Not Found",
+                "application/json",
                 json!({"type": "error", "error": {"type": "not_found_error", "message": route}})
                     .to_string(),
             ),

@@ -18,10 +18,11 @@ pub const DEFAULT_PRIORITY: &[&str] = &[
 
 /// Length in UTF-16 code units, the unit Claude Code measures hook output in.
 pub fn utf16_len(s: &str) -> usize {
-    // Every char is one unit, plus one more for chars outside the BMP (4-byte UTF-8 sequences).
-    s.bytes()
-        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-        .sum()
+    // One unit per char (bytes that aren't continuation bytes 0x80..=0xBF), plus one more for
+    // chars outside the BMP (4-byte sequences, lead byte >= 0xF0). Two counts vectorise well.
+    let continuation = s.bytes().filter(|&b| (0x80..0xC0).contains(&b)).count();
+    let astral = s.bytes().filter(|&b| b >= 0xF0).count();
+    s.len() - continuation + astral
 }
 
 /// One part of the document.
@@ -35,12 +36,19 @@ pub struct Section<'a> {
     pub title: String,
     /// The body, as blocks that are kept or dropped whole.
     pub blocks: Vec<&'a str>,
+    /// Each block's size in UTF-16 units, measured once.
+    pub block_units: Vec<usize>,
 }
 
 impl Section<'_> {
+    /// Size of the heading in UTF-16 units.
+    pub fn heading_units(&self) -> usize {
+        self.heading.map_or(0, utf16_len)
+    }
+
     /// Size of the whole section in UTF-16 units.
     pub fn units(&self) -> usize {
-        self.heading.map_or(0, utf16_len) + self.blocks.iter().map(|b| utf16_len(b)).sum::<usize>()
+        self.heading_units() + self.block_units.iter().sum::<usize>()
     }
 
     /// Blocks that carry content (not blank lines alone).
@@ -203,6 +211,7 @@ pub fn heading_title(line: &str) -> String {
 fn flush<'a>(text: &'a str, block: &mut Option<(usize, usize)>, section: &mut Section<'a>) {
     if let Some((start, end)) = block.take() {
         section.blocks.push(&text[start..end]);
+        section.block_units.push(utf16_len(&text[start..end]));
     }
 }
 
@@ -216,6 +225,7 @@ pub fn parse(text: &str) -> Document<'_> {
         level: 0,
         title: String::new(),
         blocks: Vec::new(),
+        block_units: Vec::new(),
     };
     // Byte range of the block being built, as offsets into `text`.
     let mut block: Option<(usize, usize)> = None;
@@ -233,6 +243,7 @@ pub fn parse(text: &str) -> Document<'_> {
                         level: l,
                         title: heading_title(line),
                         blocks: Vec::new(),
+                        block_units: Vec::new(),
                     },
                 );
                 if done.heading.is_some() || !done.blocks.is_empty() {
@@ -272,22 +283,41 @@ fn words(s: &str) -> String {
     out
 }
 
-/// Rank of a section title under `priority` (lower is more important).
-pub fn rank(title: &str, priority: &[String]) -> usize {
-    let title = words(title);
-    let rest = priority
-        .iter()
-        .position(|p| p.trim() == "*")
-        .unwrap_or(priority.len());
-    priority
-        .iter()
-        .position(|group| {
-            group
-                .split('|')
-                .map(words)
-                .any(|w| w.trim() != "" && w.trim() != "*" && title.contains(&w))
-        })
-        .unwrap_or(rest)
+/// A priority list, normalised once: groups of whole-word patterns, and where `*` stands.
+#[derive(Debug, Clone)]
+pub struct Priority {
+    groups: Vec<Vec<String>>,
+    rest: usize,
+}
+
+impl Priority {
+    /// Compile `priority` (entries of `a|b|c` alternatives, `*` for every other section).
+    pub fn new(priority: &[String]) -> Self {
+        let groups: Vec<Vec<String>> = priority
+            .iter()
+            .map(|group| {
+                group
+                    .split('|')
+                    .map(words)
+                    .filter(|w| !w.trim().is_empty() && w.trim() != "*")
+                    .collect()
+            })
+            .collect();
+        let rest = priority
+            .iter()
+            .position(|p| p.trim() == "*")
+            .unwrap_or(priority.len());
+        Self { groups, rest }
+    }
+
+    /// Rank of a section title (lower is more important).
+    pub fn rank(&self, title: &str) -> usize {
+        let title = words(title);
+        self.groups
+            .iter()
+            .position(|group| group.iter().any(|w| title.contains(w.as_str())))
+            .unwrap_or(self.rest)
+    }
 }
 
 /// What packing left out of one section.
@@ -306,109 +336,143 @@ pub struct Omission {
 pub struct Packed {
     /// The kept text, in document order.
     pub text: String,
+    /// Length of `text` in UTF-16 units.
+    pub units: usize,
     /// Sections cut or dropped, in document order.
     pub omitted: Vec<Omission>,
 }
 
-/// Keep the most important parts of `doc` within `budget` UTF-16 units.
-///
-/// Sections are taken whole in priority order while they fit; one that doesn't fit keeps its
-/// heading and as many of its leading blocks as fit. The preamble (title, dates) ranks first.
-/// The kept parts are printed in document order.
-pub fn pack(doc: &Document<'_>, budget: usize, priority: &[String]) -> Packed {
-    let n = doc.sections.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    let ranks: Vec<usize> = doc
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            // The preamble and a lone title heading above the sections are the document's masthead.
-            let masthead = i == 0
-                && (s.heading.is_none()
-                    || doc.sections.get(1).is_some_and(|next| next.level > s.level));
-            if masthead {
-                0
-            } else {
-                rank(&s.title, priority) + 1
-            }
-        })
-        .collect();
-    order.sort_by_key(|&i| (ranks[i], i));
+/// Packs one document under different budgets; the section order is worked out once.
+#[derive(Debug, Clone)]
+pub struct Packer<'d, 'a> {
+    doc: &'d Document<'a>,
+    /// Section indices, most important first.
+    order: Vec<usize>,
+}
 
-    // Per section: how many leading blocks are kept, or None when the section is left out.
-    let mut kept: Vec<Option<usize>> = vec![None; n];
-    let mut left = budget;
-    for &i in &order {
-        let s = &doc.sections[i];
-        // One unit per section for the newline that may separate it from the next.
-        let whole = s.units() + 1;
-        if whole <= left {
-            kept[i] = Some(s.blocks.len());
-            left -= whole;
-            continue;
-        }
-        let heading = s.heading.map_or(0, utf16_len) + 1;
-        if heading >= left {
-            continue;
-        }
-        let mut used = heading;
-        let mut count = 0;
-        for b in &s.blocks {
-            let u = utf16_len(b);
-            if used + u > left {
-                break;
-            }
-            used += u;
-            count += 1;
-        }
-        // A sub-heading with nothing under it says nothing.
-        while count > 0 && s.blocks[count - 1].trim_start().starts_with('#') {
-            count -= 1;
-            used -= utf16_len(s.blocks[count]);
-        }
-        if count > 0 {
-            kept[i] = Some(count);
-            left -= used;
-        }
-    }
-
-    let mut text = String::new();
-    let mut omitted = Vec::new();
-    for (s, &k) in doc.sections.iter().zip(&kept) {
-        if k != Some(s.blocks.len()) {
-            let shown = s.blocks[..k.unwrap_or(0)]
-                .iter()
-                .filter(|b| !b.trim().is_empty())
-                .count();
-            omitted.push(Omission {
-                title: if s.title.is_empty() {
-                    "preamble".into()
+impl<'d, 'a> Packer<'d, 'a> {
+    /// Order the sections of `doc` by `priority`. The preamble (title, dates) ranks first.
+    pub fn new(doc: &'d Document<'a>, priority: &[String]) -> Self {
+        let priority = Priority::new(priority);
+        let ranks: Vec<usize> = doc
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                // The preamble and a lone title heading above the sections are the masthead.
+                let masthead = i == 0
+                    && (s.heading.is_none()
+                        || doc.sections.get(1).is_some_and(|next| next.level > s.level));
+                if masthead {
+                    0
                 } else {
-                    s.title.clone()
-                },
-                kept: shown,
-                total: s.item_count(),
-            });
-        }
-        let Some(k) = k else { continue };
-        if !text.is_empty() && !text.ends_with("\n\n") {
-            text.push('\n');
-        }
-        if let Some(h) = s.heading {
-            text.push_str(h);
-            if !h.ends_with('\n') {
-                text.push('\n');
+                    priority.rank(&s.title) + 1
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..doc.sections.len()).collect();
+        order.sort_by_key(|&i| (ranks[i], i));
+        Self { doc, order }
+    }
+
+    /// Keep the most important parts within `budget` UTF-16 units.
+    ///
+    /// Sections are taken whole in priority order while they fit; one that doesn't fit keeps its
+    /// heading and as many of its leading blocks as fit. The kept parts are printed in document
+    /// order.
+    pub fn pack(&self, budget: usize) -> Packed {
+        let doc = self.doc;
+        let n = doc.sections.len();
+        // Per section: how many leading blocks are kept, or None when the section is left out.
+        let mut kept: Vec<Option<usize>> = vec![None; n];
+        let mut left = budget;
+        for &i in &self.order {
+            let s = &doc.sections[i];
+            // One unit per section for the newline that may separate it from the next.
+            let whole = s.units() + 1;
+            if whole <= left {
+                kept[i] = Some(s.blocks.len());
+                left -= whole;
+                continue;
+            }
+            let heading = s.heading_units() + 1;
+            if heading >= left {
+                continue;
+            }
+            let mut used = heading;
+            let mut count = 0;
+            for &u in &s.block_units {
+                if used + u > left {
+                    break;
+                }
+                used += u;
+                count += 1;
+            }
+            // A sub-heading with nothing under it says nothing.
+            while count > 0 && s.blocks[count - 1].trim_start().starts_with('#') {
+                count -= 1;
+                used -= s.block_units[count];
+            }
+            if count > 0 {
+                kept[i] = Some(count);
+                left -= used;
             }
         }
-        for b in &s.blocks[..k] {
-            text.push_str(b);
-        }
-        if !text.ends_with('\n') {
+
+        let mut text = String::new();
+        // Kept in step with `text` from the measured parts, so the text is never measured again.
+        let mut units = 0;
+        let newline = |text: &mut String, units: &mut usize| {
             text.push('\n');
+            *units += 1;
+        };
+        let mut omitted = Vec::new();
+        for (s, &k) in doc.sections.iter().zip(&kept) {
+            if k != Some(s.blocks.len()) {
+                let shown = s.blocks[..k.unwrap_or(0)]
+                    .iter()
+                    .filter(|b| !b.trim().is_empty())
+                    .count();
+                omitted.push(Omission {
+                    title: if s.title.is_empty() {
+                        "preamble".into()
+                    } else {
+                        s.title.clone()
+                    },
+                    kept: shown,
+                    total: s.item_count(),
+                });
+            }
+            let Some(k) = k else { continue };
+            if !text.is_empty() && !text.ends_with("\n\n") {
+                newline(&mut text, &mut units);
+            }
+            if let Some(h) = s.heading {
+                text.push_str(h);
+                units += s.heading_units();
+                if !h.ends_with('\n') {
+                    newline(&mut text, &mut units);
+                }
+            }
+            for (b, u) in s.blocks[..k].iter().zip(&s.block_units) {
+                text.push_str(b);
+                units += u;
+            }
+            if !text.ends_with('\n') {
+                newline(&mut text, &mut units);
+            }
+        }
+        Packed {
+            text,
+            units,
+            omitted,
         }
     }
-    Packed { text, omitted }
+}
+
+/// Keep the most important parts of `doc` within `budget` UTF-16 units (see [`Packer::pack`]).
+pub fn pack(doc: &Document<'_>, budget: usize, priority: &[String]) -> Packed {
+    Packer::new(doc, priority).pack(budget)
 }
 
 /// Cut `text` to at most `budget` UTF-16 units at a line boundary: the last resort that keeps the
@@ -521,7 +585,7 @@ mod tests {
 
     #[test]
     fn ranks_follow_the_priority_list() {
-        let p = prio();
+        let p = Priority::new(&prio());
         for (title, want) in [
             ("Next Session Start", 0),
             ("What's Next (prioritised, P0/P1/P2)", 0),
@@ -535,7 +599,7 @@ mod tests {
             ("What Was Done This Session", 5),
             ("Nextcloud notes", 4),
         ] {
-            assert_eq!(rank(title, &p), want, "{title}");
+            assert_eq!(p.rank(title), want, "{title}");
         }
     }
 
@@ -546,6 +610,7 @@ mod tests {
         let doc = parse(FULL);
         let packed = pack(&doc, 10_000, &prio());
         assert_eq!(packed.text, FULL);
+        assert_eq!(packed.units, utf16_len(FULL));
         assert!(packed.omitted.is_empty());
     }
 
@@ -619,6 +684,7 @@ mod tests {
         for budget in [0, 1, 10, 100, 999, 5_000, 9_000] {
             let packed = pack(&doc, budget, &prio());
             assert!(utf16_len(&packed.text) <= budget, "budget {budget}");
+            assert_eq!(utf16_len(&packed.text), packed.units, "budget {budget}");
         }
     }
 

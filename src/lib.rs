@@ -5,7 +5,12 @@
 //! [`transcript`] (what the session did, how full the context is) — and the edges: [`project`]
 //! (where things live), [`state`] (per-session memory between hook calls), [`staleness`] (git),
 //! [`fs_atomic`] (writes that never leave a torn file).
+//!
+//! Setting up: [`settings`] edits Claude Code's settings.json through [`json_text`], which keeps
+//! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
+//! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives.
 
+pub mod claude_md;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -14,9 +19,13 @@ pub mod error;
 pub mod fs_atomic;
 pub mod handoff;
 pub mod hook;
+pub mod json_text;
 pub mod project;
+pub mod scope;
+pub mod settings;
 pub mod staleness;
 pub mod state;
+pub mod templates;
 pub mod timefmt;
 pub mod transcript;
 
@@ -42,6 +51,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let env = env::Env::from_process();
     match commands::run(&cli, &env) {
         Ok(code) => code,
+        // Already reported by the command itself.
+        Err(error::Error::Quiet(code)) => ExitCode::from(code),
         Err(e) => {
             eprintln!("handoff: {e}");
             ExitCode::from(e.exit_code())

@@ -23,8 +23,10 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
 /// carries on through resume and compaction.
 fn track_session(ctx: &mut Ctx<'_>) {
     let continuing = matches!(ctx.input.source.as_str(), "resume" | "compact");
-    let existing = if continuing { ctx.load_state() } else { None };
-    let s = existing.unwrap_or_else(|| ctx.new_state(false));
+    if continuing && ctx.load_state().is_some() {
+        return;
+    }
+    let s = ctx.new_state(false);
     ctx.save_state(&s);
     if ctx.input.source == "startup" {
         // Housekeeping once per new session, not on every compaction.
@@ -115,31 +117,34 @@ pub fn render(f: &Facts<'_>) -> String {
         HandoffFile::Present { text, modified } => (text, *modified),
     };
     let header = header(f, modified);
+    let header_units = utf16_len(&header);
     let text = handoff::normalize_newlines(text);
-    let doc = handoff::parse(&text);
-    let mut room = f.budget.saturating_sub(utf16_len(&header));
-    let mut out;
-    // The "left out" line's length depends on what is left out: shrink until everything fits.
-    loop {
-        let packed = handoff::pack(&doc, room, f.priority);
-        out = header.clone();
-        out.push_str(&packed.text);
-        if !packed.omitted.is_empty() {
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-            out.push('\n');
-            out.push_str(&omitted_line(&packed.omitted, f.display));
-        }
-        let over = utf16_len(&out).saturating_sub(f.budget);
-        if over == 0 || room == 0 {
-            break;
-        }
-        room = room.saturating_sub(over);
+    // Most handoffs fit whole: no need to parse them.
+    if header_units + utf16_len(&text) <= f.budget {
+        return format!("{header}{text}").trim_end().to_string();
     }
+    let doc = handoff::parse(&text);
+    let sections = handoff::Packer::new(&doc, f.priority);
+    let mut room = f.budget.saturating_sub(header_units);
+    // The "left out" line's length depends on what is left out: shrink until everything fits.
+    let out = loop {
+        let packed = sections.pack(room);
+        let footer = if packed.omitted.is_empty() {
+            String::new()
+        } else {
+            // `packed.text` ends with a newline; a blank line sets the note apart.
+            format!("\n{}", omitted_line(&packed.omitted, f.display))
+        };
+        let units = header_units + packed.units + utf16_len(&footer);
+        if units <= f.budget || room == 0 {
+            break format!("{header}{}{footer}", packed.text);
+        }
+        room = room.saturating_sub(units - f.budget);
+    };
     // Whatever happened above, the client's limit holds.
-    let out = handoff::truncate_lines(&out, f.budget);
-    out.trim_end().to_string()
+    handoff::truncate_lines(&out, f.budget)
+        .trim_end()
+        .to_string()
 }
 
 fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {

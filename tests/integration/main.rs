@@ -6,7 +6,14 @@
 #![allow(clippy::disallowed_methods)] // tests set up their fixtures with plain std calls
 #![allow(unreachable_pub)] // a test crate has no public API
 
+mod cli;
 mod corpus;
+mod doctor;
 mod hook;
 mod hook_flows;
+mod init;
+mod install;
+mod install_sh;
+mod plugin;
+mod settings_corpus;
 mod support;

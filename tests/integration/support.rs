@@ -32,6 +32,20 @@ pub struct Output {
 }
 
 impl Output {
+    /// Assert exit 0 and return self.
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, Some(0), "expected success:\n{self}");
+        self
+    }
+
+    /// Assert exit `code` and return self.
+    #[track_caller]
+    pub fn failure(self, code: i32) -> Self {
+        assert_eq!(self.code, Some(code), "expected exit {code}:\n{self}");
+        self
+    }
+
     /// stdout as JSON; panics if it isn't exactly one JSON object.
     pub fn json(&self) -> serde_json::Value {
         let v: serde_json::Value = serde_json::from_str(self.stdout.trim())
@@ -107,6 +121,11 @@ impl Test {
         std::fs::read_to_string(self.project().join(rel)).expect("read")
     }
 
+    /// Read a file under the project, or `None` if it doesn't exist.
+    pub fn try_read(&self, rel: &str) -> Option<String> {
+        std::fs::read_to_string(self.project().join(rel)).ok()
+    }
+
     /// The transcript path the fixtures point at, inside this test's HOME.
     pub fn transcript(&self) -> PathBuf {
         self.home()
@@ -144,7 +163,12 @@ impl Test {
 
     /// Run `handoff <args>` with `stdin`.
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handoff"))
+        self.run_program(Path::new(env!("CARGO_BIN_EXE_handoff")), args, stdin)
+    }
+
+    /// Run any program (e.g. `bash install.sh`) in the same world.
+    pub fn run_program(&self, program: &Path, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(program)
             .args(args)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)))
@@ -191,6 +215,25 @@ impl Test {
         text.replace(&self.project().display().to_string(), "[PROJECT]")
             .replace(&self.home().display().to_string(), "[HOME]")
             .replace(&self.state().display().to_string(), "[STATE]")
+    }
+
+    /// [`Test::redact`], plus the binary's path and the project's state-folder name (which ends
+    /// in a hash of the random project path).
+    pub fn redact_all(&self, text: &str) -> String {
+        let key = handoff::project::project_key(&self.project());
+        self.redact(&text.replace(env!("CARGO_BIN_EXE_handoff"), "[BIN]"))
+            .replace(&key, "[KEY]")
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self.code.map_or_else(|| "signal".into(), |c| c.to_string());
+        write!(
+            f,
+            "status: {code}\n--- stdout\n{}--- stderr\n{}",
+            self.stdout, self.stderr
+        )
     }
 }
 

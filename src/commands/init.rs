@@ -1,0 +1,122 @@
+//! `handoff init`: write the handoff from a template and the session protocol into CLAUDE.md.
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::Value;
+
+use crate::claude_md;
+use crate::cli::InitArgs;
+use crate::config::CONFIG_PATH;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::fs_atomic::{self, Durability};
+use crate::json_text::{self, Style};
+use crate::project::Project;
+use crate::scope::{self, Scope};
+use crate::settings;
+use crate::templates;
+
+use super::install::{read_optional, write_through};
+
+/// Create what is missing, never overwrite what exists.
+pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
+    let mut project = Project::discover(env, None);
+    if let Some(path) = &args.path {
+        set_configured_path(&project, path, env)?;
+        project = Project::at(env, project.root.clone());
+    }
+    if project.handoff.exists() {
+        println!("{} already exists; left as it is.", project.handoff_display);
+    } else {
+        let name = project.root.file_name().map_or_else(
+            || "this project".into(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let date = env.now.format("%Y-%m-%d").to_string();
+        let text = templates::fill(args.template.text(), &[("project", &name), ("date", &date)]);
+        fs_atomic::write(&project.handoff, text.as_bytes(), Durability::Synced)?;
+        println!(
+            "Wrote {} from the {} template.",
+            project.handoff_display,
+            args.template.name()
+        );
+    }
+    if !args.no_claude_md {
+        update_claude_md(&project, env)?;
+    }
+    let installed = Scope::ALL.iter().any(|s| {
+        s.settings_path(&project.root, env)
+            .and_then(|p| read_optional(&p).ok().flatten())
+            .is_some_and(|t| !settings::find_ours(&t).is_empty())
+    });
+    if !installed {
+        println!("Next: run `handoff install` so Claude Code sessions load it.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// CLAUDE.md at the project root, or `.claude/CLAUDE.md` if only that one exists.
+pub(crate) fn claude_md_path(root: &Path) -> PathBuf {
+    let top = root.join("CLAUDE.md");
+    let inner = root.join(".claude").join("CLAUDE.md");
+    if !top.exists() && inner.exists() {
+        inner
+    } else {
+        top
+    }
+}
+
+fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
+    let path = claude_md_path(&project.root);
+    let shown = scope::display(&path, &project.root, env);
+    let old = read_optional(&path)?;
+    let body = templates::fill(
+        templates::CLAUDE_MD,
+        &[("handoff", &project.handoff_display)],
+    );
+    let new = claude_md::upsert(old.as_deref(), &body)
+        .map_err(|e| Error::Message(format!("{shown} {e}; fix it by hand, then run again")))?;
+    match new {
+        None => println!("{shown} already has the session protocol."),
+        Some(text) => {
+            write_through(&path, &text)?;
+            if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {
+                println!("Updated the session protocol in {shown}.");
+            } else {
+                println!("Added the session protocol to {shown}.");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Save `path` as the handoff's location in `.claude/handoff.json`, keeping the file's other keys.
+fn set_configured_path(project: &Project, path: &Path, env: &Env) -> Result<()> {
+    if path.is_absolute() {
+        return Err(Error::Message(format!(
+            "--path {} must be relative to the project root ({})",
+            path.display(),
+            project.root.display()
+        )));
+    }
+    let value = crate::project::display_relative(Path::new(""), path);
+    if value == project.config.path {
+        return Ok(());
+    }
+    let config = project.root.join(CONFIG_PATH);
+    let old = read_optional(&config)?.filter(|t| !t.trim().is_empty());
+    let text = old.clone().unwrap_or_else(|| "{}\n".into());
+    serde_json::from_str::<Value>(&text).map_err(|e| Error::invalid_json(&config, &e))?;
+    let root = json_text::parse(&text)
+        .filter(|r| matches!(r.kind, json_text::Kind::Object(_)))
+        .ok_or_else(|| Error::Message(format!("{}: expected a JSON object", config.display())))?;
+    let style = Style::detect(&text, &root);
+    if let Some(new) = json_text::set_member(&text, &root, "path", &Value::String(value), &style) {
+        fs_atomic::write(&config, new.as_bytes(), Durability::Synced)?;
+        println!(
+            "Saved the handoff path in {}.",
+            scope::display(&config, &project.root, env)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! `handoff install`: add the hooks to a settings.json, keeping everything else in it.
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::Value;
+
+use crate::cli::InstallArgs;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::fs_atomic::{self, Durability};
+use crate::project::Project;
+use crate::scope::{self, Scope};
+use crate::settings::{self, Registration, SettingsError};
+
+/// Install the hooks in the chosen scope and warn about copies elsewhere.
+pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
+    let project = Project::discover(env, None);
+    let path = settings_path(args.scope, &project, env)?;
+    let shown = scope::display(&path, &project.root, env);
+    let command = match &args.command {
+        Some(c) => c.clone(),
+        None => std::env::current_exe().map_err(|e| {
+            Error::Message(format!(
+                "could not find this program's own path ({e}); pass it with --command PATH"
+            ))
+        })?,
+    };
+    let registration = Registration::with_command(&command.to_string_lossy());
+    let old = read_optional(&path)?;
+    let edit = settings::install(old.as_deref().unwrap_or_default(), &registration)
+        .map_err(|e| settings_error(&path, &e))?;
+    let changed = old.as_deref() != Some(edit.text.as_str());
+    if args.dry_run {
+        print!(
+            "{}",
+            diff(old.as_deref().unwrap_or_default(), &edit.text, &shown)
+        );
+        if !changed {
+            println!("{shown}: the hooks are already installed; nothing would change.");
+        }
+    } else if changed {
+        write_with_backup(&path, old.as_deref(), &edit.text)?;
+        println!(
+            "Installed the handoff hooks in {shown} ({} scope):",
+            args.scope.name()
+        );
+        for change in &edit.changes {
+            println!("  {change}");
+        }
+        if old.as_deref().is_some_and(|t| !t.is_empty()) {
+            println!("The previous file is saved as {shown}.bak.");
+        }
+        println!("They take effect in the next Claude Code session started in this project.");
+    } else {
+        println!("{shown}: the hooks are already installed; nothing changed.");
+    }
+    for warning in elsewhere(args.scope, &project, env) {
+        eprintln!("handoff: warning: {warning}");
+    }
+    if !project.handoff.exists() && !args.dry_run {
+        println!(
+            "There is no {} yet: run `handoff init` to create it.",
+            project.handoff_display
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The settings file of `scope`, or an error that says how to fix a missing home folder.
+pub(crate) fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathBuf> {
+    scope.settings_path(&project.root, env).ok_or_else(|| {
+        Error::Message(
+            "cannot find the home folder for the user scope; set HOME (or CLAUDE_CONFIG_DIR)"
+                .into(),
+        )
+    })
+}
+
+/// A settings error, naming the file and what to do.
+pub(crate) fn settings_error(path: &Path, e: &SettingsError) -> Error {
+    match e {
+        SettingsError::Json(e) => Error::invalid_json(path, e),
+        SettingsError::Shape(msg) => Error::Message(format!(
+            "{}: {msg}; fix it by hand, then run again — it was left untouched",
+            path.display()
+        )),
+    }
+}
+
+/// A file's text, or `None` if it doesn't exist.
+pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
+    match fs_err::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Write `new` atomically, first keeping the previous content (if any) as `<file>.bak`.
+pub(crate) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> Result<()> {
+    if let Some(old) = old.filter(|t| !t.is_empty()) {
+        let mut backup = path.as_os_str().to_owned();
+        backup.push(".bak");
+        fs_atomic::write(Path::new(&backup), old.as_bytes(), Durability::Synced)?;
+    }
+    write_through(path, new)
+}
+
+/// Whether `path` is a symbolic link.
+pub(crate) fn is_symlink(path: &Path) -> bool {
+    fs_err::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Write `text` atomically to `path`, or to the file it links to: settings kept in a dotfiles
+/// repository and CLAUDE.md → AGENTS.md are often symlinks, and the link must survive.
+pub(crate) fn write_through(path: &Path, text: &str) -> Result<()> {
+    let target = if is_symlink(path) {
+        fs_err::canonicalize(path)?
+    } else {
+        path.to_path_buf()
+    };
+    fs_atomic::write(&target, text.as_bytes(), Durability::Synced)?;
+    Ok(())
+}
+
+/// A unified diff from `old` to `new`, both named `name`; empty when they are equal.
+pub(crate) fn diff(old: &str, new: &str, name: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Warnings about our hooks in scopes other than `scope`, or the plugin: each event would run twice.
+pub(crate) fn elsewhere(scope: Scope, project: &Project, env: &Env) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut plugin_in = None;
+    for other in Scope::ALL {
+        let Some(path) = other.settings_path(&project.root, env) else {
+            continue;
+        };
+        let Ok(Some(text)) = read_optional(&path) else {
+            continue;
+        };
+        let shown = scope::display(&path, &project.root, env);
+        if other != scope && !settings::find_ours(&text).is_empty() {
+            warnings.push(format!(
+                "the hooks are also in {shown} ({} scope), so each would run twice; \
+                 remove one copy with `handoff uninstall --scope {}`",
+                other.name(),
+                other.name()
+            ));
+        }
+        if plugin_in.is_none()
+            && serde_json::from_str::<Value>(&text).is_ok_and(|v| settings::plugin_enabled(&v))
+        {
+            plugin_in = Some(shown);
+        }
+    }
+    if let Some(shown) = plugin_in {
+        warnings.push(format!(
+            "the handoff plugin is enabled ({shown}), so each hook would run twice; \
+             use either the plugin or `handoff install`, not both"
+        ));
+    }
+    warnings
+}

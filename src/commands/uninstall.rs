@@ -1,0 +1,80 @@
+//! `handoff uninstall`: remove our hooks from a settings.json and our block from CLAUDE.md.
+use std::process::ExitCode;
+
+use crate::claude_md;
+use crate::cli::UninstallArgs;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::project::Project;
+use crate::scope;
+use crate::settings;
+
+use super::init::claude_md_path;
+use super::install::{
+    diff, is_symlink, read_optional, settings_error, settings_path, write_through,
+    write_with_backup,
+};
+
+/// Remove exactly what `install` and `init` added; keep the handoff itself.
+pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
+    let project = Project::discover(env, None);
+    let path = settings_path(args.scope, &project, env)?;
+    let shown = scope::display(&path, &project.root, env);
+    let old = read_optional(&path)?;
+    let settings_edit = match &old {
+        Some(text) => Some(settings::uninstall(text).map_err(|e| settings_error(&path, &e))?),
+        None => None,
+    };
+
+    let md_path = claude_md_path(&project.root);
+    let md_shown = scope::display(&md_path, &project.root, env);
+    let md_old = if args.keep_claude_md {
+        None
+    } else {
+        read_optional(&md_path)?
+    };
+    let md_new = match &md_old {
+        Some(text) => claude_md::remove(text).map_err(|e| {
+            Error::Message(format!("{md_shown} {e}; fix it by hand, then run again"))
+        })?,
+        None => None,
+    };
+
+    if args.dry_run {
+        if let (Some(old), Some(edit)) = (&old, &settings_edit) {
+            print!("{}", diff(old, &edit.text, &shown));
+        }
+        if let (Some(old), Some(new)) = (&md_old, &md_new) {
+            print!("{}", diff(old, new, &md_shown));
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    match (&old, &settings_edit) {
+        (Some(old), Some(edit)) if !edit.changes.is_empty() => {
+            write_with_backup(&path, Some(old), &edit.text)?;
+            println!(
+                "Removed the handoff hooks from {shown} ({} scope):",
+                args.scope.name()
+            );
+            for change in &edit.changes {
+                println!("  {change}");
+            }
+            println!("The previous file is saved as {shown}.bak.");
+        }
+        _ => println!("{shown}: no handoff hooks; nothing to remove."),
+    }
+    if let Some(new) = &md_new {
+        if new.is_empty() && !is_symlink(&md_path) {
+            fs_err::remove_file(&md_path)?;
+            println!("Removed {md_shown}: it held only the session protocol.");
+        } else {
+            write_through(&md_path, new)?;
+            println!("Removed the session protocol from {md_shown}.");
+        }
+    }
+    if project.handoff.exists() {
+        println!("Kept {}: it is yours.", project.handoff_display);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,124 @@
+//! `handoff doctor`: one line per check, exit 1 when something is broken.
+use crate::install::write_home;
+use crate::support::Test;
+
+const CMD: &str = "/opt/my tools/handoff";
+
+/// The output with paths, the binary and git's version made stable.
+fn stable(t: &Test, out: &crate::support::Output) -> String {
+    t.redact_all(&out.to_string())
+        .lines()
+        .map(|l| match l.find("git version ") {
+            Some(i) => format!("{}git version [VERSION]\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn fresh_project_fails_with_what_to_do() {
+    let t = Test::new();
+    let out = t.run(&["doctor"], "").failure(1);
+    insta::assert_snapshot!(stable(&t, &out));
+}
+
+#[test]
+fn set_up_project_passes() {
+    let t = Test::new();
+    t.run(&["init"], "").success();
+    t.run(&["install"], "").success();
+    let out = t.run(&["doctor"], "").success();
+    insta::assert_snapshot!(stable(&t, &out));
+}
+
+#[test]
+fn duplicates_and_missing_commands_fail() {
+    let t = Test::new();
+    t.run(&["init"], "").success();
+    t.run(&["install", "--command", CMD], "").success();
+    t.run(&["install", "--scope", "user", "--command", CMD], "")
+        .success();
+    let out = t.run(&["doctor"], "").failure(1);
+    insta::assert_snapshot!(stable(&t, &out));
+}
+
+#[test]
+fn json_output_for_scripts() {
+    let t = Test::new();
+    let out = t.run(&["doctor", "--json"], "").failure(1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let checks = v["checks"].as_array().unwrap();
+    assert!(checks
+        .iter()
+        .all(|c| c["check"].is_string() && c["message"].is_string()));
+    let status = |name: &str| {
+        checks
+            .iter()
+            .find(|c| c["check"] == name)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status("hooks").as_deref(), Some("fail"));
+    assert_eq!(status("handoff").as_deref(), Some("fail"));
+    assert_eq!(status("state").as_deref(), Some("ok"));
+}
+
+#[test]
+fn reports_a_handoff_that_did_not_reach_the_model_whole() {
+    let t = Test::new();
+    t.run(&["init"], "").success();
+    t.run(&["install"], "").success();
+    let key: String = t
+        .project()
+        .to_string_lossy()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let cut = r#"{"type":"user","message":{"content":"SessionStart hook additional context: <persisted-output>Output too large (12KB)"}}"#;
+    write_home(
+        &t,
+        &format!(".claude/projects/{key}/abc.jsonl"),
+        &format!("{cut}\n"),
+    );
+    let out = t.run(&["doctor"], "").failure(1);
+    assert!(
+        out.stdout.contains(
+            "FAIL  session   the last session (abc.jsonl) got the handoff as a file path"
+        ),
+        "{out}"
+    );
+
+    let whole = r#"{"type":"attachment","attachment":{"type":"hook_additional_context","hookName":"SessionStart","content":["x"]}}"#;
+    write_home(
+        &t,
+        &format!(".claude/projects/{key}/abc.jsonl"),
+        &format!("{cut}\n{whole}\n"),
+    );
+    let out = t.run(&["doctor"], "").success();
+    assert!(
+        out.stdout
+            .contains("ok    session   the last session (abc.jsonl) received the handoff whole"),
+        "{out}"
+    );
+}
+
+#[test]
+fn over_budget_handoff_warns() {
+    let big = format!("# H\n\n## Next\n\n{}\n", "😀".repeat(5_000));
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", &big);
+    let out = t.run(&["doctor"], "");
+    assert!(out.stdout.contains("warn  handoff   docs/SESSION-HANDOFF.md: 1 section, 10015 of 9000 UTF-16 units; over budget"), "{out}");
+}
+
+#[test]
+fn invalid_settings_are_named_with_line_and_column() {
+    let t = Test::new();
+    t.write(".claude/settings.local.json", "{\n  \"a\": 1,\n}\n");
+    let out = t.run(&["doctor"], "").failure(1);
+    assert!(
+        t.redact(&out.stdout)
+            .contains("FAIL  hooks     [PROJECT]/.claude/settings.local.json:3:1: not valid JSON"),
+        "{out}"
+    );
+}

@@ -51,7 +51,7 @@ impl Run {
 }
 
 impl E2e {
-    /// A fresh project whose hooks run `handoff hook`, and a model that answers with `script`.
+    /// A fresh project with `handoff` installed, and a model that answers with `script`.
     /// `None` when Claude Code could not be installed (the skip is reported once).
     pub(crate) fn start(
         script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
@@ -83,11 +83,28 @@ impl E2e {
             _project_dir: project_dir,
             _serial: serial,
         };
-        e2e.hook(Path::new(env!("CARGO_BIN_EXE_handoff")), &["hook"]);
+        e2e.install();
         Some(e2e)
     }
 
-    /// Wire every event to `command args…` in exec form, as `handoff install` will.
+    /// Wire the hooks the way users do: `handoff install` in the project.
+    fn install(&self) {
+        let out = Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .arg("install")
+            .current_dir(&self.project)
+            .env_clear()
+            .env("PATH", path_var())
+            .env("HOME", self.home())
+            .output()
+            .expect("run handoff install");
+        assert!(
+            out.status.success(),
+            "handoff install failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Wire every event to `command args…` instead, in exec form.
     pub(crate) fn hook(&self, command: &Path, args: &[&str]) -> &Self {
         let handler = json!({"type": "command", "command": command, "args": args, "timeout": 10});
         let hooks: serde_json::Map<String, Value> = EVENTS

@@ -23,6 +23,8 @@ pub struct Activity {
     pub prompts: u32,
     /// Offset just past the last complete line read: where the next read starts.
     pub end: u64,
+    /// Texts of the main-chain assistant messages read, oldest first.
+    pub texts: Vec<String>,
 }
 
 /// Context in use, from the newest usage record.
@@ -75,6 +77,7 @@ struct Item {
     kind: String,
     name: Option<String>,
     input: Option<ToolInput>,
+    text: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,7 +134,9 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
     let tool_use = memmem::find(line, br#""tool_use""#).is_some();
     let user = memmem::find(line, br#""type":"user""#).is_some()
         && memmem::find(line, br#""tool_result""#).is_none();
-    if !tool_use && !user {
+    let text = memmem::find(line, br#""type":"assistant""#).is_some()
+        && memmem::find(line, br#""type":"text""#).is_some();
+    if !tool_use && !user && !text {
         return;
     }
     let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
@@ -142,7 +147,12 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
     };
     match (parsed.kind.as_str(), message.content) {
         ("assistant", Content::Items(items)) if !parsed.sidechain => {
+            let mut said = String::new();
             for item in items {
+                if item.kind == "text" {
+                    said.push_str(item.text.as_deref().unwrap_or_default());
+                    continue;
+                }
                 if item.kind != "tool_use" {
                     continue;
                 }
@@ -156,6 +166,9 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
                         activity.edited.push(path);
                     }
                 }
+            }
+            if !said.is_empty() && message.model.as_deref() != Some("<synthetic>") {
+                activity.texts.push(said);
             }
         }
         ("user", Content::Text(text))
@@ -296,6 +309,7 @@ mod tests {
         // "please do work", "big context please", "after big"
         assert_eq!(a.prompts, 3);
         assert_eq!(a.end, FIXTURE.len() as u64);
+        assert_eq!(a.texts, ["done", "big", "ok"]);
     }
 
     #[test]

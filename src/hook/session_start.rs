@@ -65,7 +65,9 @@ fn context(ctx: &mut Ctx<'_>) -> String {
     let project = &ctx.project;
     let file = match fs_err::read(&project.handoff) {
         Ok(bytes) => HandoffFile::Present {
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            // Valid UTF-8 (the usual case) is taken as it is, without a copy.
+            text: String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             modified: std::fs::metadata(&project.handoff)
                 .and_then(|m| m.modified())
                 .ok()

@@ -270,6 +270,20 @@ pub fn tool_use_line(tool: &str, path: &str) -> String {
     )
 }
 
+/// One transcript line: the agent's last message of a turn (what Stop reports as
+/// `last_assistant_message` in the fixture).
+pub fn reply_line(text: &str) -> String {
+    format!(
+        "{}\n",
+        serde_json::json!({
+            "type": "assistant", "isSidechain": false,
+            "message": {"model": "claude-sonnet-4-5", "role": "assistant", "stop_reason": "end_turn",
+                "content": [{"type": "text", "text": text}],
+                "usage": {"input_tokens": 1000, "output_tokens": 5}}
+        })
+    )
+}
+
 /// One transcript line: a user prompt.
 pub fn prompt_line(text: &str) -> String {
     format!(

@@ -117,6 +117,21 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// Git's view of the handoff's age, from the cache when HEAD and the handoff haven't moved.
+    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
+        let cache = self.project.state_dir.join("staleness.json");
+        crate::staleness::check(&self.project.root, &self.project.handoff, &cache)
+    }
+
+    /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
+    /// the session would otherwise make the next start run git.
+    pub fn warm_staleness(&self) {
+        if self.project.handoff.exists() {
+            // A failure here shows up, once, at the next SessionStart.
+            let _ = self.staleness();
+        }
+    }
+
     /// "3 hours ago" for the handoff's last change, if it exists.
     pub fn handoff_age(&self) -> Option<String> {
         let modified = std::fs::metadata(&self.project.handoff)

@@ -40,5 +40,6 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     }
     // Kept for a later resume of the same session.
     ctx.save_state(&s);
+    ctx.warm_staleness();
     None
 }

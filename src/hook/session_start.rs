@@ -77,8 +77,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         Err(e) => HandoffFile::Unreadable(e.to_string()),
     };
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        let cache = project.state_dir.join("staleness.json");
-        match crate::staleness::check(&project.root, &project.handoff, &cache) {
+        match ctx.staleness() {
             Ok(s) => s,
             Err(e) => {
                 ctx.warn(e);

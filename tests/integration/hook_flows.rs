@@ -419,3 +419,39 @@ fn git_staleness_in_the_header() {
     let header: Vec<&str> = ctx.lines().take(2).collect();
     insta::assert_snapshot!(header.join("\n"));
 }
+
+#[test]
+fn session_end_prepares_git_staleness_for_the_next_start() {
+    let t = Test::new();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(t.project())
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+    };
+    if git(&["init", "-q", "-b", "main"]).is_err() {
+        eprintln!("skipped: git not installed");
+        return;
+    }
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    git(&["add", "."]).unwrap();
+    git(&["commit", "-qm", "handoff"]).unwrap();
+    t.hook("SessionEnd-other", &json!({}));
+    let project = std::fs::read_dir(t.state().join("projects"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let cache = std::fs::read_to_string(project.path().join("staleness.json")).unwrap();
+    assert!(cache.contains(r#""commits_since":0"#), "{cache}");
+}

@@ -385,35 +385,18 @@ fn session_end_logs_one_line_per_session() {
 #[test]
 fn git_staleness_in_the_header() {
     let t = Test::new();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(t.project())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@e",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .map(|o| o.status.success());
-        ok
-    };
-    if git(&["init", "-q", "-b", "main"]).is_err() {
+    if !t.git(&["init", "-q", "-b", "main"]) {
         eprintln!("skipped: git not installed");
         return;
     }
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
-    git(&["add", "."]).unwrap();
-    git(&["commit", "-qm", "handoff"]).unwrap();
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
     for (i, f) in ["src/a.rs", "src/a.rs", "src/b.rs"].iter().enumerate() {
         // A different size each time, so git sees the change despite the pinned mtime.
         t.write(f, &"x".repeat(i + 1));
-        git(&["add", "."]).unwrap();
-        git(&["commit", "-qm", "work"]).unwrap();
+        assert!(t.git(&["add", "."]));
+        assert!(t.git(&["commit", "-qm", "work"]));
     }
     let ctx = t.hook("SessionStart-startup", &json!({})).context();
     let header: Vec<&str> = ctx.lines().take(2).collect();
@@ -423,29 +406,13 @@ fn git_staleness_in_the_header() {
 #[test]
 fn session_end_prepares_git_staleness_for_the_next_start() {
     let t = Test::new();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(t.project())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@e",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .map(|o| o.status.success())
-    };
-    if git(&["init", "-q", "-b", "main"]).is_err() {
+    if !t.git(&["init", "-q", "-b", "main"]) {
         eprintln!("skipped: git not installed");
         return;
     }
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
-    git(&["add", "."]).unwrap();
-    git(&["commit", "-qm", "handoff"]).unwrap();
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
     t.hook("SessionEnd-other", &json!({}));
     let project = std::fs::read_dir(t.state().join("projects"))
         .unwrap()

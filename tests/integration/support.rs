@@ -210,6 +210,24 @@ impl Test {
         out
     }
 
+    /// Run git in the project as a throwaway identity; false when git fails or is not installed.
+    pub fn git(&self, args: &[&str]) -> bool {
+        Command::new("git")
+            .arg("-C")
+            .arg(self.project())
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
     /// Replace this test's temp paths with stable placeholders, for snapshots.
     pub fn redact(&self, text: &str) -> String {
         text.replace(&self.project().display().to_string(), "[PROJECT]")

@@ -69,9 +69,26 @@ if [ -n "${HANDOFF_BIN:-}" ]; then
 else
     command -v cargo >/dev/null 2>&1 ||
         die "cargo not found: install the Rust toolchain (https://rustup.rs), then run this again"
-    say "building the release binary (cargo build --release --locked)"
-    (cd "$repo" && cargo build --release --locked) || die "the build failed (see above)"
-    built=${CARGO_TARGET_DIR:-$repo/target}/release/handoff
+    target_dir=${CARGO_TARGET_DIR:-$repo/target}
+    built=""
+    host=$(rustc -vV 2>/dev/null | sed -n 's/^host: //p') || host=""
+    case "$host" in
+    *-linux-gnu*)
+        # Statically linked, the hook skips the dynamic loader: it runs on every prompt.
+        say "building the release binary, statically linked for $host"
+        if (cd "$repo" && RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" \
+            cargo build --release --locked --target "$host"); then
+            built=$target_dir/$host/release/handoff
+        else
+            say "the static build failed; building a normal one instead"
+        fi
+        ;;
+    esac
+    if [ -z "$built" ]; then
+        say "building the release binary (cargo build --release --locked)"
+        (cd "$repo" && cargo build --release --locked) || die "the build failed (see above)"
+        built=$target_dir/release/handoff
+    fi
     [ -x "$built" ] || die "the build did not produce $built"
 fi
 

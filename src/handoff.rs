@@ -18,11 +18,13 @@ pub const DEFAULT_PRIORITY: &[&str] = &[
 
 /// Length in UTF-16 code units, the unit Claude Code measures hook output in.
 pub fn utf16_len(s: &str) -> usize {
-    // One unit per char (bytes that aren't continuation bytes 0x80..=0xBF), plus one more for
-    // chars outside the BMP (4-byte sequences, lead byte >= 0xF0). Two counts vectorise well.
-    let continuation = s.bytes().filter(|&b| (0x80..0xC0).contains(&b)).count();
-    let astral = s.bytes().filter(|&b| b >= 0xF0).count();
-    s.len() - continuation + astral
+    // One unit per char (std counts chars fast), plus one more for each char outside the BMP
+    // (a 4-byte sequence, lead byte >= 0xF0); pure ASCII needs no second pass.
+    let chars = s.chars().count();
+    if chars == s.len() {
+        return chars;
+    }
+    chars + s.bytes().filter(|&b| b >= 0xF0).count()
 }
 
 /// One part of the document.

@@ -101,6 +101,13 @@ impl Project {
         )
     }
 
+    /// Git's view of the handoff's age, from the cache in the state folder when HEAD and the
+    /// handoff haven't moved (hooks, `status`, `check` and `overview` share it).
+    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
+        let cache = self.state_dir.join("staleness.json");
+        crate::staleness::check(&self.root, &self.handoff, &cache)
+    }
+
     /// The folder of postmortems, shared by every task.
     pub fn postmortems_dir(&self) -> PathBuf {
         self.root.join(POSTMORTEMS_DIR)

@@ -36,6 +36,8 @@ pub struct Activity {
     pub failed_ids: Vec<String>,
     /// Offset just past the last complete line read: where the next read starts.
     pub end: u64,
+    /// Texts of the main-chain assistant messages read, oldest first.
+    pub texts: Vec<String>,
 }
 
 /// Context in use, from the newest usage record.
@@ -152,7 +154,9 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
     let result = user && memmem::find(line, br#""tool_result""#).is_some();
     let failed = result && memmem::find(line, br#""is_error":true"#).is_some();
     let prompt = user && !result;
-    if !tool_use && !prompt && !failed {
+    let text = memmem::find(line, br#""type":"assistant""#).is_some()
+        && memmem::find(line, br#""type":"text""#).is_some();
+    if !tool_use && !prompt && !failed && !text {
         return;
     }
     let Ok(parsed) = serde_json::from_slice::<Line>(line) else {
@@ -164,7 +168,12 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
     // Tool results (with an error) and typed prompts are both `user` lines.
     match (parsed.kind.as_str(), message.content) {
         ("assistant", Content::Items(items)) if !parsed.sidechain => {
+            let mut said = String::new();
             for item in items {
+                if item.kind == "text" {
+                    said.push_str(item.text.as_deref().unwrap_or_default());
+                    continue;
+                }
                 if item.kind != "tool_use" {
                     continue;
                 }
@@ -182,6 +191,9 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
                         activity.edited.push(path);
                     }
                 }
+            }
+            if !said.is_empty() && message.model.as_deref() != Some("<synthetic>") {
+                activity.texts.push(said);
             }
         }
         ("user", Content::Items(items)) if !parsed.sidechain && result => {
@@ -376,6 +388,7 @@ mod tests {
         // "please do work", "big context please", "after big"
         assert_eq!(a.prompts, 3);
         assert_eq!(a.end, FIXTURE.len() as u64);
+        assert_eq!(a.texts, ["done", "big", "ok"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::env::Env;
 use crate::error::{Error, Result, EXIT_FAILURE};
 use crate::handoff;
 use crate::project::Project;
-use crate::staleness::{self, Staleness};
+use crate::staleness::Staleness;
 
 /// What is checked, from the config and the command line.
 #[derive(Debug, Clone)]
@@ -39,12 +39,7 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         );
         return Err(Error::Quiet(EXIT_FAILURE));
     };
-    let git = staleness::check(
-        &project.root,
-        &project.handoff,
-        &project.state_dir.join("staleness.json"),
-    )
-    .unwrap_or_else(|e| {
+    let git = project.staleness().unwrap_or_else(|e| {
         eprintln!("handoff: {e}");
         None
     });

@@ -14,7 +14,6 @@ use crate::edit::{self, Item, Role};
 use crate::env::Env;
 use crate::project::{self, Project};
 use crate::session_log;
-use crate::staleness;
 use crate::timefmt;
 
 /// Folders never looked into: dependencies and build output are big and hold no projects of ours.
@@ -169,13 +168,7 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
         .and_then(|m| m.modified())
         .ok()
         .map(timefmt::from_system);
-    let git = staleness::check(
-        &project.root,
-        &project.handoff,
-        &project.state_dir.join("staleness.json"),
-    )
-    .ok()
-    .flatten();
+    let git = project.staleness().ok().flatten();
     let structure = edit::structure(&text);
     let items = |role: Role| {
         structure

@@ -13,7 +13,7 @@ use crate::handoff;
 use crate::hook::session_start::git_summary;
 use crate::project::Project;
 use crate::session_log::{self, Entry};
-use crate::staleness::{self, Staleness};
+use crate::staleness::Staleness;
 use crate::timefmt;
 
 /// Everything `status` reports; also its `--json` shape.
@@ -52,12 +52,7 @@ pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
         .ok()
         .map(timefmt::from_system);
     let git = match &text {
-        Some(_) => staleness::check(
-            &project.root,
-            &project.handoff,
-            &project.state_dir.join("staleness.json"),
-        )
-        .unwrap_or_else(|e| {
+        Some(_) => project.staleness().unwrap_or_else(|e| {
             eprintln!("handoff: {e}");
             None
         }),

@@ -26,6 +26,9 @@ pub struct HookInput {
     /// Stop: true while continuing because a Stop hook blocked.
     #[serde(deserialize_with = "lenient")]
     pub stop_hook_active: bool,
+    /// Stop: the text of the message the agent stopped on.
+    #[serde(deserialize_with = "lenient")]
+    pub last_assistant_message: String,
     /// PreCompact: `manual` or `auto`.
     #[serde(deserialize_with = "lenient")]
     pub trigger: String,

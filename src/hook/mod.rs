@@ -81,11 +81,12 @@ impl Ctx<'_> {
         s
     }
 
-    /// Read what the transcript gained since the last call into `s`.
-    pub fn catch_up(&mut self, s: &mut SessionState) {
+    /// Read what the transcript gained since the last call into `s`; returns the assistant
+    /// messages read.
+    pub fn catch_up(&mut self, s: &mut SessionState) -> Vec<String> {
         let path = &self.input.transcript_path;
         if path.is_empty() {
-            return;
+            return Vec::new();
         }
         if s.transcript_path != *path {
             // A different transcript (e.g. after a fork): follow the new one from its start.
@@ -93,9 +94,16 @@ impl Ctx<'_> {
             s.transcript_offset = transcript_len(path).saturating_sub(CATCH_UP_LIMIT);
         }
         match transcript::activity_since(Path::new(path), s.transcript_offset) {
-            Ok(activity) => s.absorb(activity),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => self.warn(format!("could not read the transcript: {e}")),
+            Ok(mut activity) => {
+                let texts = std::mem::take(&mut activity.texts);
+                s.absorb(activity);
+                texts
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                self.warn(format!("could not read the transcript: {e}"));
+                Vec::new()
+            }
         }
     }
 
@@ -107,6 +115,20 @@ impl Ctx<'_> {
             .filter(|p| *p != self.project.handoff && !self.project.handoff.ends_with(p))
             .map(|p| crate::project::display_relative(&self.project.root, p))
             .collect()
+    }
+
+    /// Git's view of the handoff's age, from the cache when HEAD and the handoff haven't moved.
+    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
+        self.project.staleness()
+    }
+
+    /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
+    /// the session would otherwise make the next start run git.
+    pub fn warm_staleness(&self) {
+        if self.project.handoff.exists() {
+            // A failure here shows up, once, at the next SessionStart.
+            let _ = self.staleness();
+        }
     }
 
     /// "3 hours ago" for the handoff's last change, if it exists.

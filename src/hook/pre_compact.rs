@@ -27,6 +27,8 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
             false
         }
     };
+    // The SessionStart that follows the compaction then finds git's answer ready.
+    ctx.warm_staleness();
     let age = ctx
         .handoff_age()
         .unwrap_or_else(|| "at an unknown time".into());

@@ -88,7 +88,9 @@ fn context(ctx: &mut Ctx<'_>) -> String {
     let project = &ctx.project;
     let file = match fs_err::read(&project.handoff) {
         Ok(bytes) => HandoffFile::Present {
-            text: String::from_utf8_lossy(&bytes).into_owned(),
+            // Valid UTF-8 (the usual case) is taken as it is, without a copy.
+            text: String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             modified: std::fs::metadata(&project.handoff)
                 .and_then(|m| m.modified())
                 .ok()
@@ -98,8 +100,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         Err(e) => HandoffFile::Unreadable(e.to_string()),
     };
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        let cache = project.state_dir.join("staleness.json");
-        match crate::staleness::check(&project.root, &project.handoff, &cache) {
+        match ctx.staleness() {
             Ok(s) => s,
             Err(e) => {
                 ctx.warn(e);
@@ -141,7 +142,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
     })
 }
 
-/// Whether SessionStart shows the last digest: that session did something, didn't update the
+/// Whether SessionStart shows the last digest: that session changed files, didn't update the
 /// handoff, and nobody has since; and it is another session's, or this one's from before the
 /// compaction that just happened (a resumed session still has its own conversation).
 pub fn show_digest(
@@ -150,10 +151,8 @@ pub fn show_digest(
     source: &str,
     handoff_modified: Option<DateTime<Utc>>,
 ) -> bool {
-    // Something to show: an old entry with only a prompt count has nothing to list.
-    let did_something = !entry.asked.is_empty()
-        || !entry.files_touched.is_empty()
-        || !entry.failed_commands.is_empty();
+    // Work, as Stop counts it: a session that only talked had nothing to record.
+    let did_something = !entry.files_touched.is_empty();
     let own = entry.session_id == session_id;
     let updated_since = handoff_modified
         .zip(entry.end_time())
@@ -715,10 +714,8 @@ mod tests {
             handoff_updated: true,
             ..digest_entry()
         };
-        let counted_only = session_log::Entry {
-            asked: vec![],
+        let talked_only = session_log::Entry {
             files_touched: vec![],
-            failed_commands: vec![],
             ..digest_entry()
         };
         let cases = [
@@ -727,7 +724,7 @@ mod tests {
             (digest_entry(), "new", "startup", after, false),
             (updated, "new", "startup", before, false),
             (idle, "new", "startup", before, false),
-            (counted_only, "new", "startup", before, false),
+            (talked_only, "new", "startup", before, false),
             (digest_entry(), "old", "compact", before, true),
             (digest_entry(), "old", "resume", before, false),
         ];

@@ -1,6 +1,7 @@
 //! Stop: when the session changed files but not the handoff, remind the user or make the agent
 //! update it — once per prompt, never in a loop.
 use std::fmt::Write as _;
+use std::time::{Duration, Instant};
 
 use super::{Ctx, Reply};
 use crate::config::StopMode;
@@ -66,7 +67,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         None => ctx.new_state(true),
     };
     let before = s.clone();
-    ctx.catch_up(&mut s);
+    read_turn(ctx, &mut s);
     let edited = ctx.edited_files(&s);
     let prompt = ctx
         .input
@@ -98,6 +99,36 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         ctx.save_state(&s);
     }
     reply
+}
+
+/// Longest wait for the turn to reach the transcript.
+const SETTLE: Duration = Duration::from_secs(1);
+/// Pause between looks.
+const POLL: Duration = Duration::from_millis(10);
+
+/// Read the transcript up to the end of this turn. Claude Code writes it asynchronously, so the
+/// turn's last lines (the edits among them) can land after Stop starts: wait, briefly, until the
+/// message Stop reports is on disk — the lines before it are then there too.
+fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
+    let want = ctx.input.last_assistant_message.trim().to_string();
+    let deadline = Instant::now() + SETTLE;
+    loop {
+        let texts = ctx.catch_up(s);
+        let arrived = want.is_empty() || texts.iter().any(|t| same_message(t, &want));
+        if arrived || Instant::now() >= deadline {
+            return;
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Whether a transcript message is the one Stop reports (compared on a prefix, in case either
+/// side is shortened).
+fn same_message(text: &str, want: &str) -> bool {
+    const PREFIX: usize = 200;
+    let a: String = text.trim().chars().take(PREFIX).collect();
+    let b: String = want.chars().take(PREFIX).collect();
+    a == b
 }
 
 /// "src/a.rs, src/b.rs and 3 more"
@@ -282,6 +313,14 @@ mod tests {
                 assert_ne!(decide(f), Block);
             }
         }
+    }
+
+    #[test]
+    fn messages_match_on_their_start() {
+        assert!(same_message("  done\n", "done"));
+        assert!(!same_message("done.", "done"));
+        let long = "x".repeat(500);
+        assert!(same_message(&long, &long[..300]));
     }
 
     #[test]

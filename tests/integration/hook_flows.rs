@@ -3,7 +3,7 @@ use serde_json::json;
 
 use std::fmt::Write as _;
 
-use crate::support::{prompt_line, tool_use_line, usage_line, Test, HANDOFF};
+use crate::support::{prompt_line, reply_line, tool_use_line, usage_line, Test, HANDOFF};
 
 fn enforce() -> Test {
     let t = Test::new();
@@ -12,9 +12,11 @@ fn enforce() -> Test {
     t
 }
 
+/// A turn that edits `file` and ends with "done", as the Stop fixture reports.
 fn work(t: &Test, file: &str) {
     let path = t.project().join(file).display().to_string();
     t.append_transcript(&tool_use_line("Edit", &path));
+    t.append_transcript(&reply_line("done"));
 }
 
 #[test]
@@ -31,11 +33,13 @@ fn enforce_blocks_once_then_lets_the_agent_stop() {
     insta::assert_snapshot!(t.redact(reason));
 
     // Claude Code continues; the agent stops again without updating: no second block.
+    t.append_transcript(&reply_line("done"));
     let second = t.hook("Stop", &json!({"stop_hook_active": true}));
     assert!(second.json().get("decision").is_none(), "{second:?}");
     assert!(second.json()["systemMessage"].is_string());
 
     // Even if the flag is (wrongly) false, one block per prompt.
+    t.append_transcript(&reply_line("done"));
     let third = t.hook("Stop", &json!({"stop_hook_active": false}));
     assert_eq!(third.stdout, "", "{third:?}");
 
@@ -47,6 +51,30 @@ fn enforce_blocks_once_then_lets_the_agent_stop() {
 }
 
 #[test]
+fn stop_waits_for_the_turn_to_reach_the_transcript() {
+    // Claude Code writes the transcript asynchronously: the edit and the last message may land
+    // after Stop starts. Stop waits for the message it reports, so it still sees the edit.
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    let path = t.project().join("src/lib.rs").display().to_string();
+    let late = format!("{}{}", tool_use_line("Edit", &path), reply_line("done"));
+    let transcript = t.transcript();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(transcript)
+            .unwrap();
+        std::io::Write::write_all(&mut f, late.as_bytes()).unwrap();
+    });
+    let out = t.hook("Stop", &json!({}));
+    writer.join().unwrap();
+    assert_eq!(out.json()["decision"], "block", "{out:?}");
+}
+
+#[test]
 fn updating_the_handoff_ends_the_block() {
     let t = enforce();
     t.hook("SessionStart-startup", &json!({}));
@@ -55,6 +83,7 @@ fn updating_the_handoff_ends_the_block() {
     let handoff = t.project().join("docs/SESSION-HANDOFF.md");
     t.append_transcript(&tool_use_line("Edit", &handoff.display().to_string()));
     std::fs::write(&handoff, format!("{HANDOFF}- Updated\n")).unwrap();
+    t.append_transcript(&reply_line("done"));
     let out = t.hook("Stop", &json!({"stop_hook_active": true}));
     assert_eq!(out.stdout, "");
 }
@@ -65,6 +94,7 @@ fn no_work_no_words() {
     t.hook("SessionStart-startup", &json!({}));
     t.append_transcript(&prompt_line("what does this do?"));
     t.append_transcript(&tool_use_line("Read", "/etc/hosts"));
+    t.append_transcript(&reply_line("done"));
     assert_eq!(t.hook("Stop", &json!({})).stdout, "");
 }
 
@@ -93,6 +123,7 @@ fn remind_once_per_prompt() {
         .as_str()
         .unwrap()
         .starts_with("handoff: docs/SESSION-HANDOFF.md was not updated"));
+    t.append_transcript(&reply_line("done"));
     assert_eq!(t.hook("Stop", &json!({})).stdout, "");
 }
 
@@ -102,6 +133,7 @@ fn work_before_a_resume_is_not_this_sessions_work() {
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     work(&t, "old.rs");
     t.hook("SessionStart-resume", &json!({}));
+    t.append_transcript(&reply_line("done"));
     assert_eq!(t.hook("Stop", &json!({})).stdout, "");
     work(&t, "new.rs");
     let msg = t.hook("Stop", &json!({"prompt_id": "p2"})).json()["systemMessage"]
@@ -268,6 +300,7 @@ fn an_unwritable_state_folder_still_injects() {
     let blocker = t.project().join("not-a-dir");
     std::fs::write(&blocker, "x").unwrap();
     let t = t.env("HANDOFF_STATE_DIR", Some(&blocker.display().to_string()));
+    t.append_transcript(&reply_line("done"));
     let out = t.hook("SessionStart-startup", &json!({}));
     assert!(out.context().contains("## What's Next"));
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
@@ -352,37 +385,40 @@ fn session_end_logs_one_line_per_session() {
 #[test]
 fn git_staleness_in_the_header() {
     let t = Test::new();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(t.project())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@e",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .map(|o| o.status.success());
-        ok
-    };
-    if git(&["init", "-q", "-b", "main"]).is_err() {
+    if !t.git(&["init", "-q", "-b", "main"]) {
         eprintln!("skipped: git not installed");
         return;
     }
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
-    git(&["add", "."]).unwrap();
-    git(&["commit", "-qm", "handoff"]).unwrap();
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
     for (i, f) in ["src/a.rs", "src/a.rs", "src/b.rs"].iter().enumerate() {
         // A different size each time, so git sees the change despite the pinned mtime.
         t.write(f, &"x".repeat(i + 1));
-        git(&["add", "."]).unwrap();
-        git(&["commit", "-qm", "work"]).unwrap();
+        assert!(t.git(&["add", "."]));
+        assert!(t.git(&["commit", "-qm", "work"]));
     }
     let ctx = t.hook("SessionStart-startup", &json!({})).context();
     let header: Vec<&str> = ctx.lines().take(2).collect();
     insta::assert_snapshot!(header.join("\n"));
+}
+
+#[test]
+fn session_end_prepares_git_staleness_for_the_next_start() {
+    let t = Test::new();
+    if !t.git(&["init", "-q", "-b", "main"]) {
+        eprintln!("skipped: git not installed");
+        return;
+    }
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
+    t.hook("SessionEnd-other", &json!({}));
+    let project = std::fs::read_dir(t.state().join("projects"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let cache = std::fs::read_to_string(project.path().join("staleness.json")).unwrap();
+    assert!(cache.contains(r#""commits_since":0"#), "{cache}");
 }

@@ -81,23 +81,6 @@ fn status_at_a_glance() {
     insta::assert_snapshot!("missing", t.run(&["status"], "").success().stdout);
 }
 
-fn git(t: &Test, args: &[&str]) -> bool {
-    std::process::Command::new("git")
-        .arg("-C")
-        .arg(t.project())
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn check_for_ci() {
     let t = Test::new();
@@ -125,16 +108,16 @@ fn check_for_ci() {
     insta::assert_snapshot!("problems", out.stdout);
 
     // Commits since the handoff's last update, against the configured limit.
-    if !git(&t, &["init", "-q", "-b", "main"]) {
+    if !t.git(&["init", "-q", "-b", "main"]) {
         eprintln!("skipped the git part: git not installed");
         return;
     }
     t.write(PATH, HANDOFF);
     t.write(".claude/handoff.json", r#"{"check": {"max_commits": 2}}"#);
-    assert!(git(&t, &["add", "."]) && git(&t, &["commit", "-qm", "handoff"]));
+    assert!(t.git(&["add", "."]) && t.git(&["commit", "-qm", "handoff"]));
     for i in 0..3 {
         t.write("src/a.rs", &"x".repeat(i + 1));
-        assert!(git(&t, &["add", "."]) && git(&t, &["commit", "-qm", "work"]));
+        assert!(t.git(&["add", "."]) && t.git(&["commit", "-qm", "work"]));
     }
     let out = t.run(&["check"], "").failure(1);
     assert_eq!(

@@ -223,6 +223,24 @@ impl Test {
         out
     }
 
+    /// Run git in the project as a throwaway identity; false when git fails or is not installed.
+    pub fn git(&self, args: &[&str]) -> bool {
+        Command::new("git")
+            .arg("-C")
+            .arg(self.project())
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
     /// Replace this test's temp paths with stable placeholders, for snapshots.
     pub fn redact(&self, text: &str) -> String {
         text.replace(&self.project().display().to_string(), "[PROJECT]")
@@ -278,6 +296,20 @@ pub fn tool_use_line(tool: &str, path: &str) -> String {
             "message": {"model": "claude-sonnet-4-5", "role": "assistant",
                 "content": [{"type": "tool_use", "id": "t1", "name": tool,
                              "input": {"file_path": path, "content": "x"}}],
+                "usage": {"input_tokens": 1000, "output_tokens": 5}}
+        })
+    )
+}
+
+/// One transcript line: the agent's last message of a turn (what Stop reports as
+/// `last_assistant_message` in the fixture).
+pub fn reply_line(text: &str) -> String {
+    format!(
+        "{}\n",
+        serde_json::json!({
+            "type": "assistant", "isSidechain": false,
+            "message": {"model": "claude-sonnet-4-5", "role": "assistant", "stop_reason": "end_turn",
+                "content": [{"type": "text", "text": text}],
                 "usage": {"input_tokens": 1000, "output_tokens": 5}}
         })
     )

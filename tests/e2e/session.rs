@@ -1,0 +1,287 @@
+//! The one builder: a throwaway HOME and project wired to the hook, the stand-in model, and `claude`
+//! runs against them.
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+use crate::claude;
+use crate::stand_in::{Reply, Request, StandIn};
+
+/// The handoff file, relative to the project.
+pub(crate) const HANDOFF: &str = "docs/SESSION-HANDOFF.md";
+/// A model with a 200,000-token window, so usage numbers map to percentages simply.
+pub(crate) const MODEL: &str = "claude-sonnet-4-5";
+/// However stuck a run gets, it is killed after this.
+const RUN_LIMIT: Duration = Duration::from_secs(120);
+const EVENTS: [&str; 5] = [
+    "SessionStart",
+    "UserPromptSubmit",
+    "Stop",
+    "PreCompact",
+    "SessionEnd",
+];
+
+/// One end-to-end setup. Tests run one at a time: each CLI run is heavy and the machines are small.
+pub(crate) struct E2e {
+    claude: PathBuf,
+    stand_in: StandIn,
+    home: TempDir,
+    project: PathBuf,
+    _project_dir: TempDir,
+    _serial: MutexGuard<'static, ()>,
+}
+
+/// What one `claude -p` process left behind.
+#[derive(Debug)]
+pub(crate) struct Run {
+    /// The `result` object the CLI printed last.
+    pub(crate) result: Value,
+}
+
+impl Run {
+    /// The session the run ended in (a new one after `/clear`).
+    pub(crate) fn session_id(&self) -> &str {
+        self.result["session_id"].as_str().unwrap_or_default()
+    }
+}
+
+impl E2e {
+    /// A fresh project with `handoff` installed, and a model that answers with `script`.
+    /// `None` when Claude Code could not be installed (the skip is reported once).
+    pub(crate) fn start(
+        script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> Option<Self> {
+        static SERIAL: Mutex<()> = Mutex::new(());
+        let claude = claude::executable()?;
+        let serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut project_dir = tempfile::tempdir().expect("temp project");
+        let mut home = tempfile::tempdir().expect("temp HOME");
+        if keep() {
+            project_dir.disable_cleanup(true);
+            home.disable_cleanup(true);
+            eprintln!(
+                "e2e: keeping project {} and HOME {}",
+                project_dir.path().display(),
+                home.path().display()
+            );
+        }
+        // The CLI resolves symlinks (macOS /var -> /private/var); paths in requests use the real one.
+        let project = project_dir
+            .path()
+            .canonicalize()
+            .expect("canonical project path");
+        let e2e = Self {
+            claude,
+            stand_in: StandIn::start(Arc::new(script), &project),
+            home,
+            project,
+            _project_dir: project_dir,
+            _serial: serial,
+        };
+        e2e.install();
+        Some(e2e)
+    }
+
+    /// Wire the hooks the way users do: `handoff install` in the project.
+    fn install(&self) {
+        let out = Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .arg("install")
+            .current_dir(&self.project)
+            .env_clear()
+            .env("PATH", path_var())
+            .env("HOME", self.home())
+            .output()
+            .expect("run handoff install");
+        assert!(
+            out.status.success(),
+            "handoff install failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Wire every event to `command args…` instead, in exec form.
+    pub(crate) fn hook(&self, command: &Path, args: &[&str]) -> &Self {
+        let handler = json!({"type": "command", "command": command, "args": args, "timeout": 10});
+        let hooks: serde_json::Map<String, Value> = EVENTS
+            .iter()
+            .map(|event| ((*event).to_string(), json!([{"hooks": [handler]}])))
+            .collect();
+        self.write(
+            ".claude/settings.json",
+            &json!({ "hooks": hooks }).to_string(),
+        )
+    }
+
+    /// Write a project file, creating its folder.
+    pub(crate) fn write(&self, relative: &str, text: &str) -> &Self {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("create folder");
+        #[allow(clippy::disallowed_methods)] // a throwaway fixture, not a user's file
+        std::fs::write(&path, text).expect("write fixture");
+        self
+    }
+
+    /// Read a project file.
+    pub(crate) fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap_or_default()
+    }
+
+    /// A path inside the project, absolute.
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
+        self.project.join(relative)
+    }
+
+    /// The throwaway HOME the CLI and the hook run with.
+    pub(crate) fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Every request the model received so far, oldest first.
+    pub(crate) fn requests(&self) -> Vec<Request> {
+        self.stand_in.requests()
+    }
+
+    /// The newest request the model received.
+    pub(crate) fn last_request(&self) -> Request {
+        self.requests()
+            .pop()
+            .expect("the model received no request")
+    }
+
+    /// A new session with one prompt: `claude -p PROMPT`.
+    pub(crate) fn prompt(&self, prompt: &str) -> Run {
+        self.run(&["-p", prompt, "--output-format", "json"], None)
+    }
+
+    /// Continue a session with one prompt: `claude --resume ID -p PROMPT`.
+    pub(crate) fn resume(&self, session_id: &str, prompt: &str) -> Run {
+        self.run(
+            &[
+                "--resume",
+                session_id,
+                "-p",
+                prompt,
+                "--output-format",
+                "json",
+            ],
+            None,
+        )
+    }
+
+    /// Several prompts (slash commands included) typed into one new session, in order.
+    pub(crate) fn prompts(&self, prompts: &[&str]) -> Run {
+        // One JSON user message per line, as `--input-format stream-json` reads them.
+        let input: String = prompts
+            .iter()
+            .map(|p| {
+                json!({"type": "user", "message": {"role": "user", "content": p}}).to_string()
+                    + "\n"
+            })
+            .collect();
+        let args = [
+            "-p",
+            "--input-format",
+            "stream-json",
+            "--output-format",
+            "stream-json",
+            "--verbose",
+        ];
+        self.run(&args, Some(input))
+    }
+
+    /// The session's transcript, one JSON value per line.
+    pub(crate) fn transcript(&self, session_id: &str) -> Vec<Value> {
+        let projects = self.home().join(".claude/projects");
+        // The folder name is the CLI's own mangling of the cwd; find the file instead of guessing it.
+        let file = std::fs::read_dir(&projects)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|dir| dir.path().join(format!("{session_id}.jsonl")))
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no transcript for {session_id} under {}",
+                    projects.display()
+                )
+            });
+        std::fs::read_to_string(file)
+            .expect("read transcript")
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect()
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<String>) -> Run {
+        let mut command = Command::new(&self.claude);
+        command
+            .args(args)
+            .args(["--model", MODEL, "--permission-mode", "acceptEdits"])
+            .current_dir(&self.project)
+            // Nothing of the developer's own environment leaks in: no keys, no settings, no proxies.
+            .env_clear()
+            .env("PATH", path_var())
+            .env("HOME", self.home())
+            .env("ANTHROPIC_BASE_URL", self.stand_in.url())
+            .env("ANTHROPIC_API_KEY", "e2e-stand-in")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .env("DISABLE_AUTOUPDATER", "1")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Its own process group, so a timeout can kill the hooks it started too.
+            .process_group(0);
+        let mut child = command.spawn().expect("start claude");
+        if let Some(input) = stdin {
+            use std::io::Write;
+            let mut pipe = child.stdin.take().expect("stdin pipe");
+            pipe.write_all(input.as_bytes()).expect("write prompts");
+        }
+        let (status, stdout, stderr) = match claude::wait_bounded(child, RUN_LIMIT) {
+            Ok(done) => done,
+            Err((stdout, stderr)) => {
+                panic!("claude {args:?} ran over {RUN_LIMIT:?} and was killed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+            }
+        };
+        assert!(
+            status.success(),
+            "claude {args:?} exited with {status}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        // Both output formats end with one `result` object on its own line.
+        let result = stdout
+            .lines()
+            .rev()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .find(|v| v["type"] == "result")
+            .unwrap_or_else(|| {
+                panic!("no result from claude {args:?}\nstdout:\n{stdout}\nstderr:\n{stderr}")
+            });
+        assert_eq!(
+            result["is_error"], false,
+            "claude {args:?} reported an error: {result}"
+        );
+        Run { result }
+    }
+}
+
+/// `HANDOFF_E2E_KEEP=1` keeps each test's project and HOME for a look after a failure.
+#[allow(clippy::disallowed_methods)] // the test process's own settings, not the binary's
+fn keep() -> bool {
+    std::env::var_os("HANDOFF_E2E_KEEP").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The test process's PATH, so the CLI finds `git` and a shell as usual.
+#[allow(clippy::disallowed_methods)] // the test process's own settings, not the binary's
+fn path_var() -> std::ffi::OsString {
+    std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into())
+}

@@ -1,0 +1,181 @@
+//! SessionStart: the handoff reaches the model on startup, resume and clear, whole or packed to fit.
+use std::fmt::Write as _;
+
+use crate::session::{E2e, HANDOFF};
+use crate::stand_in::Reply;
+
+/// A small handoff with the usual sections, code and non-ASCII text.
+pub(crate) const SMALL: &str = "# Session Handoff
+
+## Current State
+The lexer rewrite is half done; `cargo test` passes except `tokens::tests::escapes`.
+
+## What Was Done
+- Split the lexer out of `parse.rs`.
+- Golden tests for “smart quotes” and emoji 🚀.
+
+## What Failed
+- A `regex`-based lexer: 3× slower on the corpus.
+
+## What's Next
+1. Fix `tokens::tests::escapes`.
+2. Wire the new lexer into `fmt`.
+
+## Key Decisions
+- Std only: no parser generator.
+";
+
+/// The one SessionStart context in `contexts`, checked for the header `handoff` puts first.
+#[track_caller]
+fn the_context<'a>(contexts: &[&'a str]) -> &'a str {
+    assert_eq!(contexts.len(), 1, "one SessionStart context: {contexts:#?}");
+    let context = contexts[0];
+    assert!(
+        context.starts_with(&format!("[handoff] {HANDOFF}")),
+        "header first: {context}"
+    );
+    context
+}
+
+#[test]
+fn startup_injects_the_handoff_whole() {
+    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
+        return;
+    };
+    e2e.write(HANDOFF, SMALL);
+
+    e2e.prompt("hello");
+
+    let request = e2e.last_request();
+    let context = the_context(&request.hook_contexts("SessionStart"));
+    assert!(
+        context.contains(SMALL.trim_end()),
+        "the handoff arrives whole:\n{context}"
+    );
+    assert!(!context.contains("[handoff] Left out"), "{context}");
+}
+
+#[test]
+fn startup_without_a_handoff_says_so() {
+    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
+        return;
+    };
+
+    e2e.prompt("hello");
+
+    let request = e2e.last_request();
+    let contexts = request.hook_contexts("SessionStart");
+    assert_eq!(contexts.len(), 1, "{contexts:#?}");
+    assert!(
+        contexts[0].starts_with("[handoff] No handoff yet"),
+        "{}",
+        contexts[0]
+    );
+}
+
+/// About 60 KB, with the sections that matter most placed last, after the bulk.
+fn big_handoff() -> (String, String, String) {
+    let failed =
+        "## What Failed\n- Caching parsed files by mtime: stale on fast rebuilds (reverted).\n\
+                  - `rayon` in the lexer: no gain under 1 MB inputs.\n";
+    let next = "## What's Next\n1. Finish the 🚀 emoji width fix in `fmt::measure`.\n\
+                2. Re-run the corpus benchmark and record it.\n";
+    let mut doc =
+        String::from("# Session Handoff\n\n## Current State\nMid-refactor of the formatter.\n\n");
+    doc.push_str("## What Was Done This Session\n");
+    for i in 0..600 {
+        let _ = writeln!(
+            doc,
+            "- Step {i}: moved `fmt::rule_{i}` to the new visitor and updated its golden file (“ok” ✓)."
+        );
+    }
+    doc.push_str("\n## Session Log\n");
+    for i in 0..150 {
+        let _ = writeln!(
+            doc,
+            "- 10:{:02} ran the suite: 1,204 passed, 0 failed, 3 ignored; corpus 🚀 {i}",
+            i % 60
+        );
+    }
+    doc.push('\n');
+    doc.push_str(failed);
+    doc.push('\n');
+    doc.push_str(next);
+    (
+        doc,
+        failed.trim_end().to_string(),
+        next.trim_end().to_string(),
+    )
+}
+
+#[test]
+fn a_60_kb_handoff_arrives_within_the_cap_with_the_key_sections_whole() {
+    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
+        return;
+    };
+    let (doc, failed, next) = big_handoff();
+    assert!(doc.len() > 60_000, "the fixture is {} bytes", doc.len());
+    e2e.write(HANDOFF, &doc);
+
+    e2e.prompt("hello");
+
+    let request = e2e.last_request();
+    assert!(
+        !request.mentions("<persisted-output>"),
+        "the client spilled the context to a file"
+    );
+    let context = the_context(&request.hook_contexts("SessionStart"));
+    let units = context.encode_utf16().count();
+    assert!(
+        units <= 10_000,
+        "{units} UTF-16 units, over the client's cap"
+    );
+    assert!(context.contains(&next), "What's Next whole:\n{context}");
+    assert!(context.contains(&failed), "What Failed whole:\n{context}");
+    let last = context.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("[handoff] Left out to fit"),
+        "says what was left out: {last}"
+    );
+}
+
+#[test]
+fn resume_injects_the_handoff_as_it_is_now() {
+    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
+        return;
+    };
+    e2e.write(HANDOFF, SMALL);
+    let first = e2e.prompt("hello");
+    let updated = SMALL.replace(
+        "2. Wire the new lexer into `fmt`.",
+        "2. Benchmark the new lexer.",
+    );
+    e2e.write(HANDOFF, &updated);
+
+    e2e.resume(first.session_id(), "carry on");
+
+    let request = e2e.last_request();
+    let context = the_context(&request.new_hook_contexts("SessionStart"));
+    assert!(
+        context.contains(updated.trim_end()),
+        "the updated handoff arrives whole with the resumed prompt:\n{context}"
+    );
+}
+
+#[test]
+fn clear_injects_the_handoff_into_the_new_conversation() {
+    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
+        return;
+    };
+    e2e.write(HANDOFF, SMALL);
+
+    e2e.prompts(&["hello before clear", "/clear", "hello after clear"]);
+
+    let request = e2e.last_request();
+    assert!(
+        request.mentions("hello after clear") && !request.mentions("hello before clear"),
+        "the last request is the cleared conversation"
+    );
+    let context = the_context(&request.hook_contexts("SessionStart"));
+    assert!(context.contains(SMALL.trim_end()), "{context}");
+}

@@ -1,0 +1,417 @@
+//! A stand-in for the Anthropic Messages API on 127.0.0.1: it records every request the model would
+//! have received and answers each one from a script, as server-sent events like the real API.
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
+
+use serde_json::{json, Value};
+
+/// What the scripted model says next, decided from the request it was sent.
+pub(crate) type Script = dyn Fn(&Request) -> Reply + Send + Sync;
+
+/// The running server. Dropping it stops accepting connections.
+pub(crate) struct StandIn {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Request>>>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl StandIn {
+    /// Bind a free loopback port and serve `script` until dropped; the model's relative file paths
+    /// are taken from `root`.
+    pub(crate) fn start(script: Arc<Script>, root: &Path) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let addr = listener.local_addr().expect("the bound address");
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stopping = Arc::new(AtomicBool::new(false));
+        let server = Server {
+            script,
+            root: root.to_path_buf(),
+            requests: Arc::clone(&requests),
+            ids: Arc::new(AtomicU64::new(0)),
+        };
+        let stop = Arc::clone(&stopping);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let server = server.clone();
+                // The client keeps several connections open at once; each gets its own thread.
+                thread::spawn(move || server.serve(stream));
+            }
+        });
+        Self {
+            addr,
+            requests,
+            stopping,
+        }
+    }
+
+    /// The base URL to hand the client as `ANTHROPIC_BASE_URL`.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every `/v1/messages` request received so far, oldest first.
+    pub(crate) fn requests(&self) -> Vec<Request> {
+        self.requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+#[derive(Clone)]
+struct Server {
+    script: Arc<Script>,
+    root: PathBuf,
+    requests: Arc<Mutex<Vec<Request>>>,
+    /// Numbers each reply, for unique message and tool-call ids.
+    ids: Arc<AtomicU64>,
+}
+
+impl Server {
+    /// Answer requests on one keep-alive connection until the client closes it.
+    fn serve(&self, stream: TcpStream) {
+        let Ok(mut writer) = stream.try_clone() else {
+            return;
+        };
+        let mut reader = BufReader::new(stream);
+        while let Some((path, body)) = read_request(&mut reader) {
+            let (status, content_type, payload) = self.answer(&path, &body);
+            let head = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n",
+                payload.len()
+            );
+            if writer.write_all(head.as_bytes()).is_err()
+                || writer.write_all(payload.as_bytes()).is_err()
+            {
+                return;
+            }
+        }
+    }
+
+    /// The status line, content type and body that answer one request.
+    fn answer(&self, path: &str, body: &[u8]) -> (&'static str, &'static str, String) {
+        let route = path.split('?').next().unwrap_or_default();
+        match route {
+            // Only asked for sizing; any plausible count will do.
+            "/v1/messages/count_tokens" => (
+                "200 OK",
+                "application/json",
+                json!({"input_tokens": 1000}).to_string(),
+            ),
+            "/v1/messages" => {
+                let request = Request(serde_json::from_slice(body).unwrap_or(Value::Null));
+                // Recorded before the script runs, so a failing script still leaves the request to see.
+                self.requests
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(request.clone());
+                let reply = (self.script)(&request).resolve(&self.root);
+                let model = request.0["model"].as_str().unwrap_or_default();
+                let id = self.ids.fetch_add(1, Ordering::SeqCst);
+                if request.0["stream"] == true {
+                    ("200 OK", "text/event-stream", reply.to_events(model, id))
+                } else {
+                    (
+                        "200 OK",
+                        "application/json",
+                        reply.to_message(model, id).to_string(),
+                    )
+                }
+            }
+            _ => (
+                "404 Not Found",
+                "application/json",
+                json!({"type": "error", "error": {"type": "not_found_error", "message": route}})
+                    .to_string(),
+            ),
+        }
+    }
+}
+
+/// Read one HTTP/1.1 request: its path and body. `None` when the connection is done.
+fn read_request(reader: &mut impl BufRead) -> Option<(String, Vec<u8>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut length = 0;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let header = line.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((path, body))
+}
+
+/// One reply of the scripted model: a text or one tool call, and the usage it reports.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    block: Block,
+    input_tokens: u64,
+}
+
+#[derive(Debug, Clone)]
+enum Block {
+    Text(String),
+    Tool { name: String, input: Value },
+}
+
+impl Reply {
+    /// End the turn with this text.
+    pub(crate) fn text(text: &str) -> Self {
+        Self {
+            block: Block::Text(text.to_string()),
+            input_tokens: 1000,
+        }
+    }
+
+    /// Call a tool; the client runs it and sends the result back in the next request.
+    pub(crate) fn tool(name: &str, input: Value) -> Self {
+        Self {
+            block: Block::Tool {
+                name: name.to_string(),
+                input,
+            },
+            input_tokens: 1000,
+        }
+    }
+
+    /// Call the Write tool on a file of the project (relative) or anywhere (absolute).
+    pub(crate) fn write(path: &str, content: &str) -> Self {
+        Self::tool("Write", json!({"file_path": path, "content": content}))
+    }
+
+    /// Call the Read tool, which the client requires before it lets the model overwrite a file.
+    pub(crate) fn read(path: &str) -> Self {
+        Self::tool("Read", json!({ "file_path": path }))
+    }
+
+    /// Make a relative `file_path` absolute: the client's Write tool only takes absolute paths.
+    fn resolve(mut self, root: &Path) -> Self {
+        if let Block::Tool { input, .. } = &mut self.block {
+            if let Some(path) = input["file_path"].as_str().filter(|p| !p.starts_with('/')) {
+                input["file_path"] = json!(root.join(path));
+            }
+        }
+        self
+    }
+
+    /// Report this many input tokens, which is what the transcript records as the context size.
+    pub(crate) fn input_tokens(mut self, tokens: u64) -> Self {
+        self.input_tokens = tokens;
+        self
+    }
+
+    fn stop_reason(&self) -> &'static str {
+        match self.block {
+            Block::Text(_) => "end_turn",
+            Block::Tool { .. } => "tool_use",
+        }
+    }
+
+    fn usage(&self) -> Value {
+        json!({"input_tokens": self.input_tokens, "cache_creation_input_tokens": 0,
+               "cache_read_input_tokens": 0, "output_tokens": 5})
+    }
+
+    /// The whole message, for the rare request that does not stream.
+    fn to_message(&self, model: &str, id: u64) -> Value {
+        let content = match &self.block {
+            Block::Text(text) => json!({"type": "text", "text": text}),
+            Block::Tool { name, input } => {
+                json!({"type": "tool_use", "id": format!("toolu_e2e_{id}"), "name": name, "input": input})
+            }
+        };
+        json!({"id": format!("msg_e2e_{id}"), "type": "message", "role": "assistant", "model": model,
+               "content": [content], "stop_reason": self.stop_reason(), "stop_sequence": null,
+               "usage": self.usage()})
+    }
+
+    /// The message as the server-sent events a streaming request expects.
+    fn to_events(&self, model: &str, id: u64) -> String {
+        let (start, delta) = match &self.block {
+            Block::Text(text) => (
+                json!({"type": "text", "text": ""}),
+                json!({"type": "text_delta", "text": text}),
+            ),
+            Block::Tool { name, input } => (
+                json!({"type": "tool_use", "id": format!("toolu_e2e_{id}"), "name": name, "input": {}}),
+                json!({"type": "input_json_delta", "partial_json": input.to_string()}),
+            ),
+        };
+        let mut usage = self.usage();
+        usage["output_tokens"] = json!(1);
+        let events = [
+            json!({"type": "message_start", "message": {"id": format!("msg_e2e_{id}"), "type": "message",
+                   "role": "assistant", "model": model, "content": [], "stop_reason": null,
+                   "stop_sequence": null, "usage": usage}}),
+            json!({"type": "content_block_start", "index": 0, "content_block": start}),
+            json!({"type": "content_block_delta", "index": 0, "delta": delta}),
+            json!({"type": "content_block_stop", "index": 0}),
+            json!({"type": "message_delta", "delta": {"stop_reason": self.stop_reason(), "stop_sequence": null},
+                   "usage": {"output_tokens": 5}}),
+            json!({"type": "message_stop"}),
+        ];
+        let mut stream = String::new();
+        for event in events {
+            let name = event["type"].as_str().unwrap_or_default();
+            let _ = write!(stream, "event: {name}\ndata: {event}\n\n");
+        }
+        stream
+    }
+}
+
+/// One request body as the model would have received it, with readers for what tests look for.
+#[derive(Debug, Clone)]
+pub(crate) struct Request(pub Value);
+
+impl Request {
+    fn messages(&self) -> &[Value] {
+        self.0["messages"].as_array().map_or(&[], Vec::as_slice)
+    }
+
+    /// Every text the user side sent, in order: prompts, reminders and hook feedback (not tool results).
+    pub(crate) fn user_texts(&self) -> Vec<&str> {
+        self.messages()
+            .iter()
+            .filter(|m| m["role"] == "user")
+            .flat_map(texts)
+            .collect()
+    }
+
+    /// The texts of the newest message only: what this turn added.
+    pub(crate) fn last_texts(&self) -> Vec<&str> {
+        self.messages().last().map(texts).unwrap_or_default()
+    }
+
+    /// The additional context each `event` hook injected anywhere in the conversation, in order.
+    pub(crate) fn hook_contexts(&self, event: &str) -> Vec<&str> {
+        self.user_texts()
+            .into_iter()
+            .filter_map(|t| hook_context(t, event))
+            .collect()
+    }
+
+    /// The additional context `event` hooks injected in the newest message: what this turn added.
+    pub(crate) fn new_hook_contexts(&self, event: &str) -> Vec<&str> {
+        self.last_texts()
+            .into_iter()
+            .filter_map(|t| hook_context(t, event))
+            .collect()
+    }
+
+    /// Whether any user-side text contains `needle`.
+    pub(crate) fn mentions(&self, needle: &str) -> bool {
+        self.user_texts().iter().any(|t| t.contains(needle))
+    }
+
+    /// The tool calls the model already made in this conversation: (tool name, input).
+    pub(crate) fn tool_calls(&self) -> Vec<(&str, &Value)> {
+        self.messages()
+            .iter()
+            .filter(|m| m["role"] == "assistant")
+            .filter_map(|m| m["content"].as_array())
+            .flatten()
+            .filter(|b| b["type"] == "tool_use")
+            .map(|b| (b["name"].as_str().unwrap_or_default(), &b["input"]))
+            .collect()
+    }
+
+    /// Whether the model already called `tool` on a path ending with `suffix`.
+    pub(crate) fn called(&self, tool: &str, suffix: &str) -> bool {
+        self.tool_calls().iter().any(|(name, input)| {
+            *name == tool
+                && input["file_path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with(suffix))
+        })
+    }
+
+    /// The conversation in short, one line per block, for failure messages.
+    pub(crate) fn outline(&self) -> String {
+        let mut out = String::new();
+        for message in self.messages() {
+            let role = message["role"].as_str().unwrap_or_default();
+            let blocks = match &message["content"] {
+                Value::Array(blocks) => blocks.clone(),
+                other => vec![json!({"type": "text", "text": other})],
+            };
+            for block in blocks {
+                let body = match block["type"].as_str().unwrap_or_default() {
+                    "text" => block["text"].as_str().unwrap_or_default().to_string(),
+                    "tool_use" => format!("{} {}", block["name"], block["input"]),
+                    "tool_result" => block["content"].to_string(),
+                    _ => block.to_string(),
+                };
+                let short: String = body.chars().take(160).collect();
+                let _ = writeln!(
+                    out,
+                    "{role} {}: {}",
+                    block["type"],
+                    short.replace('\n', "⏎")
+                );
+            }
+        }
+        out
+    }
+
+    /// Whether this is the client asking for a compaction summary.
+    pub(crate) fn is_compaction(&self) -> bool {
+        self.last_texts()
+            .iter()
+            .any(|t| t.contains("<analysis> block followed by a <summary> block"))
+    }
+}
+
+/// The text blocks of one message; a plain string content counts as one block.
+fn texts(message: &Value) -> Vec<&str> {
+    match &message["content"] {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(blocks) => blocks
+            .iter()
+            .filter(|b| b["type"] == "text")
+            .filter_map(|b| b["text"].as_str())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The additional context a hook event injected, taken out of the reminder the client wraps it in:
+/// `<system-reminder>\n{event} hook additional context: {context}\n</system-reminder>`.
+fn hook_context<'a>(text: &'a str, event: &str) -> Option<&'a str> {
+    let rest = text.strip_prefix("<system-reminder>\n")?;
+    let rest = rest.strip_prefix(event)?;
+    let rest = rest.strip_prefix(" hook additional context: ")?;
+    rest.trim_end_matches('\n')
+        .strip_suffix("\n</system-reminder>")
+}

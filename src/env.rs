@@ -64,6 +64,17 @@ impl Env {
             .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
     }
 
+    /// An environment of just these variables, for tests: the clock at the epoch unless
+    /// `HANDOFF_NOW` says otherwise, the current directory `cwd`.
+    #[cfg(test)]
+    pub fn for_test(pairs: &[(&str, &str)], cwd: &str) -> Self {
+        let vars = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        Self::new(vars, DateTime::<Utc>::UNIX_EPOCH, PathBuf::from(cwd))
+    }
+
     /// The user's home directory.
     pub fn home(&self) -> Option<PathBuf> {
         self.var("HOME")
@@ -77,11 +88,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Env {
-        let vars = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect();
-        Env::new(vars, DateTime::<Utc>::MIN_UTC, PathBuf::from("/"))
+        Env::for_test(pairs, "/")
     }
 
     #[test]

@@ -250,11 +250,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn env(pairs: &[(&str, &str)]) -> Env {
-        let vars: BTreeMap<_, _> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect();
-        Env::new(vars, Utc::now(), PathBuf::from("/work/here"))
+        Env::for_test(pairs, "/work/here")
     }
 
     #[test]

@@ -64,14 +64,9 @@ pub fn display(path: &Path, root: &Path, env: &Env) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
 
     fn env(pairs: &[(&str, &str)]) -> Env {
-        let vars = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-            .collect();
-        Env::new(vars, Utc::now(), PathBuf::from("/p"))
+        Env::for_test(pairs, "/p")
     }
 
     #[test]

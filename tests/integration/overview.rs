@@ -1,28 +1,10 @@
 //! `handoff overview`: every project under some folders, stalest first, fast.
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{now, set_mtime, Test, HANDOFF};
-
-fn git(dir: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use crate::support::{git, now, set_mtime, Test, HANDOFF};
 
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");

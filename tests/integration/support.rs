@@ -225,20 +225,7 @@ impl Test {
 
     /// Run git in the project as a throwaway identity; false when git fails or is not installed.
     pub fn git(&self, args: &[&str]) -> bool {
-        Command::new("git")
-            .arg("-C")
-            .arg(self.project())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@e",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .is_ok_and(|o| o.status.success())
+        git(&self.project(), args)
     }
 
     /// Replace this test's temp paths with stable placeholders, for snapshots.
@@ -266,6 +253,24 @@ impl std::fmt::Display for Output {
             self.stdout, self.stderr
         )
     }
+}
+
+/// Run git in `dir` as a throwaway identity; false when git fails or is not installed.
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@e",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// [`NOW`] as a SystemTime.

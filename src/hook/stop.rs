@@ -111,10 +111,13 @@ const POLL: Duration = Duration::from_millis(10);
 /// message Stop reports is on disk — the lines before it are then there too.
 fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     let want = ctx.input.last_assistant_message.trim().to_string();
+    // Nothing to wait for without a message, or without a transcript (sessions that aren't saved).
+    let transcript = std::path::Path::new(&ctx.input.transcript_path);
+    let worth_waiting = !want.is_empty() && transcript.is_file();
     let deadline = Instant::now() + SETTLE;
     loop {
         let texts = ctx.catch_up(s);
-        let arrived = want.is_empty() || texts.iter().any(|t| same_message(t, &want));
+        let arrived = !worth_waiting || texts.iter().any(|t| same_message(t, &want));
         if arrived || Instant::now() >= deadline {
             return;
         }
@@ -122,13 +125,18 @@ fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     }
 }
 
-/// Whether a transcript message is the one Stop reports (compared on a prefix, in case either
-/// side is shortened).
+/// Whether a transcript line carries the end of the message Stop reports. A message of several
+/// text blocks is written one block per line, so the last line holds its end; either side may
+/// also be shortened.
 fn same_message(text: &str, want: &str) -> bool {
-    const PREFIX: usize = 200;
-    let a: String = text.trim().chars().take(PREFIX).collect();
-    let b: String = want.chars().take(PREFIX).collect();
-    a == b
+    // Below this, a match could be a coincidence ("Done.").
+    const MIN: usize = 40;
+    let (text, want) = (text.trim(), want.trim());
+    if text.is_empty() {
+        return false;
+    }
+    let long_enough = text.len() >= want.len().min(MIN);
+    (want.ends_with(text) && long_enough) || (want.len() >= MIN && text.starts_with(want))
 }
 
 /// "src/a.rs, src/b.rs and 3 more"
@@ -316,11 +324,23 @@ mod tests {
     }
 
     #[test]
-    fn messages_match_on_their_start() {
-        assert!(same_message("  done\n", "done"));
-        assert!(!same_message("done.", "done"));
-        let long = "x".repeat(500);
-        assert!(same_message(&long, &long[..300]));
+    fn messages_match_whole_or_by_their_last_block() {
+        let long = "The parser now handles nested fences; tests added for both cases.";
+        for (text, want, same) in [
+            ("  done\n", "done", true),
+            ("done.", "done", false),
+            ("", "done", false),
+            (long, long, true),
+            // The last of several text blocks: the end of the message.
+            (&long[20..], long, true),
+            // A short earlier message that happens to end the same way.
+            ("cases.", long, false),
+            // Stop's copy shortened.
+            (long, &long[..45], true),
+            (long, &long[..10], false),
+        ] {
+            assert_eq!(same_message(text, want), same, "{text:?} vs {want:?}");
+        }
     }
 
     #[test]

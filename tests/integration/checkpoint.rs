@@ -155,6 +155,7 @@ fn a_checkpoint_counts_as_updating_the_handoff_at_stop() {
     t.append_transcript(&crate::support::tool_use_line("Edit", &edited));
     // The agent records its progress through the Bash tool.
     t.run(&["checkpoint", "edited lib.rs"], "").success();
+    t.append_transcript(&crate::support::reply_line("done"));
     assert_eq!(t.hook("Stop", &serde_json::json!({})).stdout, "");
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{now, prompt_line, set_mtime, tool_use_line, Test, HANDOFF};
+use crate::support::{now, prompt_line, reply_line, set_mtime, tool_use_line, Test, HANDOFF};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
 
@@ -32,7 +32,9 @@ fn forgetful_session(t: &Test, session: &serde_json::Value) {
     let file = t.project().join("src/parser.rs").display().to_string();
     t.append_transcript(&tool_use_line("Edit", &file));
     t.append_transcript(&bash_call("b1", "cargo test --all\n# and more"));
-    // Stop reads the call; its failed result comes after.
+    // Stop reads the call (and the turn's last message, which it waits for); the call's failed
+    // result comes in a later read.
+    t.append_transcript(&reply_line("done"));
     t.hook("Stop", session);
     t.append_transcript(&bash_result("b1", true));
     t.append_transcript(&bash_call("b2", "ls"));

@@ -9,6 +9,10 @@
 //! Setting up: [`settings`] edits Claude Code's settings.json through [`json_text`], which keeps
 //! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
 //! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives.
+//!
+//! The memory toolkit: [`edit`] changes one section of the handoff and keeps every other byte,
+//! [`document`] runs those edits under a lock; [`session_log`] holds the session digests and
+//! [`postmortem`] the postmortem index, both shown at SessionStart.
 
 pub mod claude_md;
 pub mod cli;

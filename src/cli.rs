@@ -87,7 +87,7 @@ pub enum Command {
 
     /// Write a postmortem from the template into docs/postmortems/ and print its path.
     ///
-    /// The file is named YYYY-MM-DD-<title>.md. Every session start lists the postmortems (title
+    /// The file is named `YYYY-MM-DD-<title>.md`. Every session start lists the postmortems (title
     /// and Prevention line, newest first) after the handoff's most important sections.
     ///
     /// Example: handoff postmortem "Lost checkpoints under load"

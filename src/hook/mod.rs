@@ -67,7 +67,7 @@ impl Ctx<'_> {
     }
 
     /// A state for a session first seen now, reading forward from the transcript's current end
-    /// (or the last [`CATCH_UP_LIMIT`] bytes when `catch_up`).
+    /// (or its last 8 MiB when `catch_up`).
     pub fn new_state(&self, catch_up: bool) -> SessionState {
         let mut s = SessionState::new(&self.input.session_id, self.env.now);
         s.handoff_at_start = state::Fingerprint::of(&self.project.handoff);

@@ -154,9 +154,11 @@ pub fn show_digest(
     // Work, as Stop counts it: a session that only talked had nothing to record.
     let did_something = !entry.files_touched.is_empty();
     let own = entry.session_id == session_id;
+    // The log keeps `end` to the second, so only a change in a later second counts as newer: a
+    // handoff written just before a short session, in the second it ended, is not.
     let updated_since = handoff_modified
         .zip(entry.end_time())
-        .is_some_and(|(m, end)| m > end);
+        .is_some_and(|(m, end)| m.timestamp() > end.timestamp());
     did_something && !entry.handoff_updated && (!own || source == "compact") && !updated_since
 }
 
@@ -703,6 +705,9 @@ mod tests {
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         let before = Some(t("2026-11-21T09:00:00Z"));
         let after = Some(t("2026-11-21T11:00:00Z"));
+        // The digest ended at 10:00:00, as the log records it: to the second.
+        let same_second = Some(t("2026-11-21T10:00:00.250Z"));
+        let next_second = Some(t("2026-11-21T10:00:01Z"));
         let idle = session_log::Entry {
             prompts: 0,
             files_touched: vec![],
@@ -722,6 +727,8 @@ mod tests {
             (digest_entry(), "new", "startup", before, true),
             (digest_entry(), "new", "clear", None, true),
             (digest_entry(), "new", "startup", after, false),
+            (digest_entry(), "new", "startup", same_second, true),
+            (digest_entry(), "new", "startup", next_second, false),
             (updated, "new", "startup", before, false),
             (idle, "new", "startup", before, false),
             (talked_only, "new", "startup", before, false),

@@ -16,3 +16,4 @@ mod session;
 mod session_start;
 mod stand_in;
 mod stop;
+mod toolkit;

@@ -1,5 +1,7 @@
 //! The one builder: a throwaway HOME and project wired to the hook, the stand-in model, and `claude`
 //! runs against them.
+use std::cell::RefCell;
+use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -32,6 +34,8 @@ pub(crate) struct E2e {
     stand_in: StandIn,
     home: TempDir,
     project: PathBuf,
+    /// Tool-permission rules every run passes as `--allowedTools`.
+    allowed: RefCell<Vec<String>>,
     _project_dir: TempDir,
     _serial: MutexGuard<'static, ()>,
 }
@@ -80,6 +84,7 @@ impl E2e {
             stand_in: StandIn::start(Arc::new(script), &project),
             home,
             project,
+            allowed: RefCell::default(),
             _project_dir: project_dir,
             _serial: serial,
         };
@@ -115,6 +120,14 @@ impl E2e {
             ".claude/settings.json",
             &json!({ "hooks": hooks }).to_string(),
         )
+    }
+
+    /// Let the model use a tool without a prompt, in every run from now on: `--allowedTools RULE`.
+    /// `-p` cannot ask, so without a rule a Bash call is refused (the file tools are allowed by
+    /// `acceptEdits`). For example `Bash(handoff:*)`: `handoff` on the CLI's PATH is this build.
+    pub(crate) fn allow(&self, rule: &str) -> &Self {
+        self.allowed.borrow_mut().push(rule.to_string());
+        self
     }
 
     /// Write a project file, creating its folder.
@@ -222,10 +235,16 @@ impl E2e {
         command
             .args(args)
             .args(["--model", MODEL, "--permission-mode", "acceptEdits"])
+            .args(
+                self.allowed
+                    .borrow()
+                    .iter()
+                    .flat_map(|rule| ["--allowedTools", rule]),
+            )
             .current_dir(&self.project)
             // Nothing of the developer's own environment leaks in: no keys, no settings, no proxies.
             .env_clear()
-            .env("PATH", path_var())
+            .env("PATH", cli_path_var())
             .env("HOME", self.home())
             .env("ANTHROPIC_BASE_URL", self.stand_in.url())
             .env("ANTHROPIC_API_KEY", "e2e-stand-in")
@@ -282,6 +301,17 @@ fn keep() -> bool {
 
 /// The test process's PATH, so the CLI finds `git` and a shell as usual.
 #[allow(clippy::disallowed_methods)] // the test process's own settings, not the binary's
-fn path_var() -> std::ffi::OsString {
+fn path_var() -> OsString {
     std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into())
+}
+
+/// The CLI's PATH: the folder of the `handoff` under test first, so a Bash tool call runs this
+/// build and never one installed on the machine.
+fn cli_path_var() -> OsString {
+    let bin = Path::new(env!("CARGO_BIN_EXE_handoff"))
+        .parent()
+        .expect("the binary's folder");
+    let mut dirs = vec![bin.to_path_buf()];
+    dirs.extend(std::env::split_paths(&path_var()));
+    std::env::join_paths(dirs).expect("a PATH without separators in its folders")
 }

@@ -216,6 +216,23 @@ impl Reply {
         Self::tool("Read", json!({ "file_path": path }))
     }
 
+    /// Call the Bash tool with `command`; the client runs it only when a rule allows it
+    /// (`E2e::allow`), and sends its output back as the tool result.
+    pub(crate) fn bash(command: &str) -> Self {
+        Self::tool(
+            "Bash",
+            json!({"command": command, "description": "Run a command"}),
+        )
+    }
+
+    /// Call the Edit tool: replace `old` with `new` in a file the model has read.
+    pub(crate) fn edit(path: &str, old: &str, new: &str) -> Self {
+        Self::tool(
+            "Edit",
+            json!({"file_path": path, "old_string": old, "new_string": new}),
+        )
+    }
+
     /// Make a relative `file_path` absolute: the client's Write tool only takes absolute paths.
     fn resolve(mut self, root: &Path) -> Self {
         if let Block::Tool { input, .. } = &mut self.block {
@@ -344,6 +361,25 @@ impl Request {
             .flatten()
             .filter(|b| b["type"] == "tool_use")
             .map(|b| (b["name"].as_str().unwrap_or_default(), &b["input"]))
+            .collect()
+    }
+
+    /// The results of the model's tool calls so far, in order: (output, whether the client marked it
+    /// an error). The client may append a reminder to the output.
+    pub(crate) fn tool_results(&self) -> Vec<(String, bool)> {
+        self.messages()
+            .iter()
+            .filter(|m| m["role"] == "user")
+            .filter_map(|m| m["content"].as_array())
+            .flatten()
+            .filter(|b| b["type"] == "tool_result")
+            .map(|b| {
+                let output = match &b["content"] {
+                    Value::String(s) => s.clone(),
+                    blocks => texts(&json!({ "content": blocks })).concat(),
+                };
+                (output, b["is_error"] == true)
+            })
             .collect()
     }
 

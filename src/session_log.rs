@@ -150,7 +150,11 @@ pub fn last(path: &Path) -> Option<Entry> {
 pub fn sessions_since(entries: &[Entry], since: DateTime<Utc>) -> usize {
     let mut seen: Vec<&str> = Vec::new();
     for e in entries.iter().rev() {
-        if e.end_time().is_none_or(|t| t <= since) {
+        // `end` is kept to the second: a session that ended in the same second as `since` may have
+        // ended after it, so it counts, as in SessionStart's digest rule.
+        if e.end_time()
+            .is_none_or(|t| t.timestamp() < since.timestamp())
+        {
             break;
         }
         if !seen.contains(&e.session_id.as_str()) {
@@ -234,8 +238,12 @@ mod tests {
         ];
         for (since, want) in [
             ("2026-11-21T08:00:00Z", 3),
-            ("2026-11-21T09:00:00Z", 2),
+            // a ended in the same second: it may have ended after the update.
+            ("2026-11-21T09:00:00Z", 3),
+            ("2026-11-21T09:00:01Z", 2),
             ("2026-11-21T10:45:00Z", 1),
+            // Within the second c ended in (logged to the second): c may have ended after it.
+            ("2026-11-21T11:00:00.400Z", 1),
             ("2026-11-21T12:00:00Z", 0),
         ] {
             assert_eq!(sessions_since(&entries, t(since)), want, "{since}");

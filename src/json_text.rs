@@ -137,43 +137,52 @@ impl Parser<'_> {
         }
     }
 
+    /// The comma-separated children of the container opening at `pos`, up to `close`; `item`
+    /// parses one child, starting at its first byte.
+    fn list(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.pos += 1;
+        self.ws();
+        if self.b.get(self.pos) == Some(&close) {
+            self.pos += 1;
+            return Some(());
+        }
+        loop {
+            self.ws();
+            item(self)?;
+            self.ws();
+            match *self.b.get(self.pos)? {
+                b',' => self.pos += 1,
+                c if c == close => {
+                    self.pos += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
     fn value(&mut self) -> Option<Node> {
         let start = self.pos;
         match *self.b.get(self.pos)? {
             b'{' => {
-                self.pos += 1;
                 let mut members = Vec::new();
-                self.ws();
-                if self.b.get(self.pos) == Some(&b'}') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        let key_start = self.pos;
-                        self.string()?;
-                        let key_end = self.pos;
-                        let key = serde_json::from_slice(&self.b[key_start..key_end]).ok()?;
-                        self.ws();
-                        self.expect(b':')?;
-                        self.ws();
-                        let value = self.value()?;
-                        members.push(Member {
-                            key,
-                            start: key_start,
-                            key_end,
-                            value,
-                        });
-                        self.ws();
-                        match *self.b.get(self.pos)? {
-                            b',' => self.pos += 1,
-                            b'}' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
+                self.list(b'}', |p| {
+                    let key_start = p.pos;
+                    p.string()?;
+                    let key_end = p.pos;
+                    let key = serde_json::from_slice(&p.b[key_start..key_end]).ok()?;
+                    p.ws();
+                    p.expect(b':')?;
+                    p.ws();
+                    let value = p.value()?;
+                    members.push(Member {
+                        key,
+                        start: key_start,
+                        key_end,
+                        value,
+                    });
+                    Some(())
+                })?;
                 Some(Node {
                     start,
                     end: self.pos,
@@ -181,26 +190,11 @@ impl Parser<'_> {
                 })
             }
             b'[' => {
-                self.pos += 1;
                 let mut items = Vec::new();
-                self.ws();
-                if self.b.get(self.pos) == Some(&b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.ws();
-                        items.push(self.value()?);
-                        self.ws();
-                        match *self.b.get(self.pos)? {
-                            b',' => self.pos += 1,
-                            b']' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
+                self.list(b']', |p| {
+                    items.push(p.value()?);
+                    Some(())
+                })?;
                 Some(Node {
                     start,
                     end: self.pos,

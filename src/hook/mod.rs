@@ -117,17 +117,12 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// Git's view of the handoff's age, from the cache when HEAD and the handoff haven't moved.
-    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
-        self.project.staleness()
-    }
-
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
     /// the session would otherwise make the next start run git.
     pub fn warm_staleness(&self) {
         if self.project.handoff.exists() {
             // A failure here shows up, once, at the next SessionStart.
-            let _ = self.staleness();
+            let _ = self.project.staleness();
         }
     }
 

@@ -100,7 +100,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         Err(e) => HandoffFile::Unreadable(e.to_string()),
     };
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        match ctx.staleness() {
+        match ctx.project.staleness() {
             Ok(s) => s,
             Err(e) => {
                 ctx.warn(e);

@@ -108,6 +108,14 @@ impl Project {
         crate::staleness::check(&self.root, &self.handoff, &cache)
     }
 
+    /// When the handoff last changed, if it exists.
+    pub fn handoff_modified(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        std::fs::metadata(&self.handoff)
+            .and_then(|m| m.modified())
+            .ok()
+            .map(crate::timefmt::from_system)
+    }
+
     /// The folder of postmortems, shared by every task.
     pub fn postmortems_dir(&self) -> PathBuf {
         self.root.join(POSTMORTEMS_DIR)

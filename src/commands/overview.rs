@@ -164,10 +164,7 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
     let project = Project::at(env, root.to_path_buf());
     let text = std::fs::read(&project.handoff).ok()?;
     let text = String::from_utf8_lossy(&text);
-    let modified_at = std::fs::metadata(&project.handoff)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(timefmt::from_system);
+    let modified_at = project.handoff_modified();
     let git = project.staleness().ok().flatten();
     let structure = edit::structure(&text);
     let items = |role: Role| {

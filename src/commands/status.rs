@@ -47,10 +47,7 @@ struct LastSession {
 pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
     let text = document::read(&project)?;
-    let modified = std::fs::metadata(&project.handoff)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(timefmt::from_system);
+    let modified = project.handoff_modified();
     let git = match &text {
         Some(_) => project.staleness().unwrap_or_else(|e| {
             eprintln!("handoff: {e}");

@@ -128,13 +128,8 @@ impl Ctx<'_> {
 
     /// "3 hours ago" for the handoff's last change, if it exists.
     pub fn handoff_age(&self) -> Option<String> {
-        let modified = std::fs::metadata(&self.project.handoff)
-            .and_then(|m| m.modified())
-            .ok()?;
-        Some(crate::timefmt::age(
-            crate::timefmt::from_system(modified),
-            self.env.now,
-        ))
+        let modified = self.project.handoff_modified()?;
+        Some(crate::timefmt::age(modified, self.env.now))
     }
 }
 

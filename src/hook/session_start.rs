@@ -91,10 +91,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
             // Valid UTF-8 (the usual case) is taken as it is, without a copy.
             text: String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            modified: std::fs::metadata(&project.handoff)
-                .and_then(|m| m.modified())
-                .ok()
-                .map(timefmt::from_system),
+            modified: project.handoff_modified(),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => HandoffFile::Missing,
         Err(e) => HandoffFile::Unreadable(e.to_string()),

@@ -254,7 +254,6 @@ pub fn display_relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Utc;
     use std::collections::BTreeMap;
 
     fn env(pairs: &[(&str, &str)]) -> Env {
@@ -352,7 +351,7 @@ mod tests {
         let config = root.join(".claude/handoff.json");
         crate::fs_atomic::write(&config, b"{}", crate::fs_atomic::Durability::Fast).unwrap();
         let vars = BTreeMap::from([("HOME".to_string(), "/h".to_string())]);
-        let e = Env::new(vars, Utc::now(), root.join("src/deep"));
+        let e = Env::new(vars, chrono::DateTime::UNIX_EPOCH, root.join("src/deep"));
         assert_eq!(Project::for_command(&e).root, root);
     }
 

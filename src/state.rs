@@ -195,10 +195,24 @@ pub fn prune(sessions_dir: &Path, now: SystemTime, max_age: Duration) -> usize {
 mod tests {
     use super::*;
 
+    /// A fixed "now" (2026-11-21 12:00 UTC): tests never read the real clock.
+    fn t0() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_262_400)
+    }
+
+    fn set_mtime(path: &Path, t: SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
     #[test]
     fn round_trip() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = SessionState::new("abc-123", Utc::now());
+        let mut s = SessionState::new("abc-123", t0().into());
         s.edited.push("a.rs".into());
         save(dir.path(), &s).unwrap();
         assert_eq!(load(dir.path(), "abc-123").unwrap(), Some(s));
@@ -236,13 +250,8 @@ mod tests {
         let fp = Fingerprint::of(&path).unwrap();
         assert!(fp.matches(&path));
         // Same bytes, new mtime: unchanged.
-        let later = SystemTime::now() + Duration::from_secs(5);
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(later)
-            .unwrap();
+        let later = std::fs::metadata(&path).unwrap().modified().unwrap() + Duration::from_secs(5);
+        set_mtime(&path, later);
         assert!(fp.matches(&path));
         fs_atomic::write(&path, b"two", Durability::Fast).unwrap();
         assert!(!fp.matches(&path));
@@ -287,17 +296,15 @@ mod tests {
     #[test]
     fn prune_removes_only_old_files() {
         let dir = tempfile::tempdir().unwrap();
-        save(dir.path(), &SessionState::new("old", Utc::now())).unwrap();
-        save(dir.path(), &SessionState::new("new", Utc::now())).unwrap();
+        save(dir.path(), &SessionState::new("old", t0().into())).unwrap();
+        save(dir.path(), &SessionState::new("new", t0().into())).unwrap();
         let old = path_for(dir.path(), "old");
-        let past = SystemTime::now() - Duration::from_secs(30 * 24 * 3600);
-        std::fs::File::options()
-            .write(true)
-            .open(&old)
-            .unwrap()
-            .set_modified(past)
-            .unwrap();
-        assert_eq!(prune(dir.path(), SystemTime::now(), PRUNE_AFTER), 1);
+        set_mtime(&old, t0() - Duration::from_secs(30 * 24 * 3600));
+        set_mtime(
+            &path_for(dir.path(), "new"),
+            t0() - Duration::from_secs(3600),
+        );
+        assert_eq!(prune(dir.path(), t0(), PRUNE_AFTER), 1);
         assert!(!old.exists());
         assert!(path_for(dir.path(), "new").exists());
     }

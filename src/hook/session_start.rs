@@ -37,7 +37,7 @@ fn track_session(ctx: &mut Ctx<'_>) {
     if ctx.input.source == "startup" {
         // Housekeeping once per new session, not on every compaction.
         let dir = ctx.project.sessions_dir();
-        state::prune(&dir, std::time::SystemTime::now(), state::PRUNE_AFTER);
+        state::prune(&dir, ctx.env.now.into(), state::PRUNE_AFTER);
     }
 }
 

@@ -385,10 +385,7 @@ fn session_end_logs_one_line_per_session() {
 #[test]
 fn git_staleness_in_the_header() {
     let t = Test::new();
-    if !t.git(&["init", "-q", "-b", "main"]) {
-        eprintln!("skipped: git not installed");
-        return;
-    }
+    assert!(t.git(&["init", "-q", "-b", "main"]));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     assert!(t.git(&["add", "."]));
     assert!(t.git(&["commit", "-qm", "handoff"]));
@@ -406,10 +403,7 @@ fn git_staleness_in_the_header() {
 #[test]
 fn session_end_prepares_git_staleness_for_the_next_start() {
     let t = Test::new();
-    if !t.git(&["init", "-q", "-b", "main"]) {
-        eprintln!("skipped: git not installed");
-        return;
-    }
+    assert!(t.git(&["init", "-q", "-b", "main"]));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     assert!(t.git(&["add", "."]));
     assert!(t.git(&["commit", "-qm", "handoff"]));

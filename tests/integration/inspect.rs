@@ -47,7 +47,7 @@ fn history_lists_shows_and_diffs_the_copies() {
     t.run(&["checkpoint", "--failed", "tried the cache"], "")
         .success();
     t.hook("PreCompact-manual", &json!({}));
-    t.set_env("HANDOFF_NOW", None);
+    t.set_env("HANDOFF_NOW", Some("2026-11-21T11:45:00Z"));
     t.run(&["next", "done", "1"], "").success();
 
     insta::assert_snapshot!("list", t.run(&["history"], "").success().stdout);
@@ -108,10 +108,7 @@ fn check_for_ci() {
     insta::assert_snapshot!("problems", out.stdout);
 
     // Commits since the handoff's last update, against the configured limit.
-    if !t.git(&["init", "-q", "-b", "main"]) {
-        eprintln!("skipped the git part: git not installed");
-        return;
-    }
+    assert!(t.git(&["init", "-q", "-b", "main"]));
     t.write(PATH, HANDOFF);
     t.write(".claude/handoff.json", r#"{"check": {"max_commits": 2}}"#);
     assert!(t.git(&["add", "."]) && t.git(&["commit", "-qm", "handoff"]));

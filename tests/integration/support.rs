@@ -90,6 +90,8 @@ impl Test {
             ("CLAUDE_PROJECT_DIR".into(), project),
             ("HANDOFF_NOW".into(), NOW.into()),
             ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            // Far from UTC, so output that followed the machine's zone would show it.
+            ("TZ".into(), "Pacific/Kiritimati".into()),
         ];
         t
     }
@@ -223,7 +225,7 @@ impl Test {
         out
     }
 
-    /// Run git in the project as a throwaway identity; false when git fails or is not installed.
+    /// Run git in the project as a throwaway identity; false when git fails.
     pub fn git(&self, args: &[&str]) -> bool {
         git(&self.project(), args)
     }
@@ -255,9 +257,12 @@ impl std::fmt::Display for Output {
     }
 }
 
-/// Run git in `dir` as a throwaway identity; false when git fails or is not installed.
+/// Run git in `dir` as a throwaway identity, its commits dated [`NOW`]; false when git fails.
+/// Panics when git is not installed: the tests that need it must not pass without it.
 pub fn git(dir: &Path, args: &[&str]) -> bool {
     Command::new("git")
+        .env("GIT_AUTHOR_DATE", NOW)
+        .env("GIT_COMMITTER_DATE", NOW)
         .arg("-C")
         .arg(dir)
         .args([
@@ -270,7 +275,9 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
         ])
         .args(args)
         .output()
-        .is_ok_and(|o| o.status.success())
+        .expect("git is needed for this test: install git")
+        .status
+        .success()
 }
 
 /// [`NOW`] as a SystemTime.

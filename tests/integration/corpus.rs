@@ -1,23 +1,8 @@
 //! Real handoff files from public repositories (../shared/corpus, not part of this project):
 //! whatever their shape, SessionStart stays within budget and keeps the top sections whole.
-use std::path::PathBuf;
-
 use serde_json::json;
 
-use crate::support::Test;
-
-fn corpus(kind: &str) -> Option<Vec<PathBuf>> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(kind);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: no corpus at {}", dir.display());
-        return None;
-    };
-    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    files.sort();
-    Some(files)
-}
+use crate::support::{corpus, Test};
 
 #[test]
 fn real_handoffs_are_injected_within_budget() {

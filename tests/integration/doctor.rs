@@ -37,7 +37,7 @@ fn duplicates_and_missing_commands_fail() {
     t.run(&["init"], "").success();
     t.run(&["install", "--command", CMD], "").success();
     t.run(&["install", "--scope", "user", "--command", CMD], "")
-        .success();
+        .warns();
     let out = t.run(&["doctor"], "").failure(1);
     insta::assert_snapshot!(stable(&t, &out));
 }

@@ -301,7 +301,7 @@ fn an_unwritable_state_folder_still_injects() {
     std::fs::write(&blocker, "x").unwrap();
     let t = t.env("HANDOFF_STATE_DIR", Some(&blocker.display().to_string()));
     t.append_transcript(&reply_line("done"));
-    let out = t.hook("SessionStart-startup", &json!({}));
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
     assert!(out.context().contains("## What's Next"));
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     for event in [
@@ -310,7 +310,7 @@ fn an_unwritable_state_folder_still_injects() {
         "PreCompact-auto",
         "SessionEnd-other",
     ] {
-        let out = t.hook(event, &json!({}));
+        let out = t.hook_with_stderr(event, &json!({}));
         assert!(out.stderr.lines().count() <= 1, "{event}: {}", out.stderr);
     }
 }
@@ -320,7 +320,7 @@ fn an_unreadable_handoff_is_reported_not_fatal() {
     let t = Test::new();
     // A folder where the handoff should be.
     std::fs::create_dir_all(t.project().join("docs/SESSION-HANDOFF.md")).unwrap();
-    let out = t.hook("SessionStart-startup", &json!({}));
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
     assert!(out.context().contains("could not be read"), "{out:?}");
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
@@ -330,7 +330,7 @@ fn a_broken_config_warns_and_uses_defaults() {
     let t = Test::new();
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     t.write(".claude/handoff.json", "{\"stop\": ");
-    let out = t.hook("SessionStart-startup", &json!({}));
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
     assert!(out.context().contains("## What's Next"));
     assert!(
         out.stderr.contains(".claude/handoff.json:1:"),

@@ -185,7 +185,7 @@ fn scopes_write_their_own_files_and_warn_about_each_other() {
 
     let out = t
         .run(&["install", "--scope", "user", "--command", CMD], "")
-        .success();
+        .warns();
     assert!(read_home(&t, ".claude/settings.json").is_some());
     insta::assert_snapshot!(t.redact_all(&out.to_string()));
 
@@ -204,7 +204,7 @@ fn warns_when_the_plugin_is_also_enabled() {
         ".claude/settings.json",
         "{\n  \"enabledPlugins\": {\n    \"handoff@handoff\": true\n  }\n}\n",
     );
-    let out = t.run(&["install", "--command", CMD], "").success();
+    let out = t.run(&["install", "--command", CMD], "").warns();
     insta::assert_snapshot!(out.stderr);
 }
 

@@ -1,12 +1,10 @@
 //! The install/uninstall round trip over real-world settings files kept beside the project (read
-//! in place, never copied in). Skipped when the corpus is absent.
-use std::path::Path;
+//! in place, never copied in). Skipped when the corpus is absent, except under `CI`.
 
 use serde_json::Value;
 
-use crate::support::Test;
+use crate::support::{corpus, Test};
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/settings");
 const CMD: &str = "/opt/my tools/handoff";
 const SETTINGS: &str = ".claude/settings.json";
 
@@ -38,18 +36,14 @@ fn strip_ours(mut value: Value) -> Value {
 
 #[test]
 fn real_world_settings_round_trip() {
-    let dir = Path::new(CORPUS);
-    if !dir.is_dir() {
-        println!("skipped: no corpus at {}", dir.display());
+    let Some(files) = corpus("settings") else {
         return;
-    }
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    };
+    let files: Vec<_> = files
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
-    files.sort();
-    assert!(!files.is_empty(), "{} has no .json files", dir.display());
+    assert!(!files.is_empty(), "the settings corpus has no .json files");
     let mut checked = 0;
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -32,10 +32,20 @@ pub struct Output {
 }
 
 impl Output {
-    /// Assert exit 0 and return self.
+    /// Assert exit 0 with nothing on stderr, and return self: a quiet command that starts to
+    /// warn fails the test.
     #[track_caller]
     pub fn success(self) -> Self {
         assert_eq!(self.code, Some(0), "expected success:\n{self}");
+        assert_eq!(self.stderr, "", "expected nothing on stderr:\n{self}");
+        self
+    }
+
+    /// Assert exit 0 with a warning on stderr, which the caller then checks.
+    #[track_caller]
+    pub fn warns(self) -> Self {
+        assert_eq!(self.code, Some(0), "expected success:\n{self}");
+        assert_ne!(self.stderr, "", "expected a warning on stderr:\n{self}");
         self
     }
 
@@ -193,12 +203,15 @@ impl Test {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run handoff");
-        child
+        let written = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
+            .write_all(stdin.as_bytes());
+        // A program may exit without reading its input; that is its answer, not a test failure.
+        if let Err(e) = written {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
         let out = child.wait_with_output().expect("wait");
         Output {
             code: out.status.code(),
@@ -208,7 +221,18 @@ impl Test {
     }
 
     /// Run `handoff hook` with a fixture event, paths rewritten, fields overridden by `patch`.
+    /// Nothing may appear on stderr: see [`Test::hook_with_stderr`] for a hook that should warn.
+    #[track_caller]
     pub fn hook(&self, fixture: &str, patch: &serde_json::Value) -> Output {
+        let out = self.hook_with_stderr(fixture, patch);
+        assert_eq!(out.stderr, "", "a quiet hook wrote to stderr:\n{out}");
+        out
+    }
+
+    /// [`Test::hook`] for a hook expected to warn: at most one line on stderr, which the caller
+    /// checks.
+    #[track_caller]
+    pub fn hook_with_stderr(&self, fixture: &str, patch: &serde_json::Value) -> Output {
         let text = self.localise(&read_fixture(&format!("{fixture}.json")));
         let mut event: serde_json::Value = serde_json::from_str(&text).expect("fixture JSON");
         if let (Some(e), Some(p)) = (event.as_object_mut(), patch.as_object()) {
@@ -221,6 +245,10 @@ impl Test {
         assert!(
             out.stdout.trim().is_empty() || out.json().is_object(),
             "stdout must be empty or one JSON object: {out:?}"
+        );
+        assert!(
+            out.stderr.lines().count() <= 1,
+            "a hook says at most one line on stderr:\n{out}"
         );
         out
     }
@@ -293,6 +321,26 @@ pub fn set_mtime(path: &Path, t: SystemTime) {
         .expect("open")
         .set_modified(t)
         .expect("set mtime");
+}
+
+/// The files of one kind (`handoffs`, `settings`) in the shared corpus of real files from public
+/// repositories, beside this project, sorted. `None`, after one line on stderr, when it is absent;
+/// with `CI` set its absence fails the test instead, so CI never passes without it.
+pub fn corpus(kind: &str) -> Option<Vec<PathBuf>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(kind);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        #[allow(clippy::disallowed_methods)] // the test process's own setting
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        assert!(!ci, "no corpus at {} (CI is set, so this fails rather than skips)", dir.display());
+        eprintln!("skipped: no corpus at {}", dir.display());
+        return None;
+    };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    files.sort();
+    assert!(!files.is_empty(), "the corpus at {} is empty", dir.display());
+    Some(files)
 }
 
 pub fn read_fixture(name: &str) -> String {

@@ -54,6 +54,9 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
     } else {
         println!("{shown}: the hooks are already installed; nothing changed.");
     }
+    for warning in lookalikes(&edit.text, &shown) {
+        eprintln!("handoff: warning: {warning}");
+    }
     for warning in elsewhere(args.scope, &project, env) {
         eprintln!("handoff: warning: {warning}");
     }
@@ -80,6 +83,18 @@ pub(crate) fn settings_path(scope: Scope, project: &Project, env: &Env) -> Resul
 pub(crate) fn settings_error(path: &Path, e: &SettingsError) -> Error {
     match e {
         SettingsError::Json(e) => Error::invalid_json(path, e),
+        SettingsError::DuplicateKey {
+            key,
+            line,
+            column,
+            first_line,
+        } => Error::DuplicateKey {
+            path: path.to_path_buf(),
+            line: *line,
+            column: *column,
+            first_line: *first_line,
+            key: key.clone(),
+        },
         SettingsError::Shape(msg) => Error::Message(format!(
             "{}: {msg}; fix it by hand, then run again — it was left untouched",
             path.display()
@@ -133,6 +148,21 @@ pub(crate) fn diff(old: &str, new: &str, name: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// Warnings about entries in `text` that run `handoff hook` but aren't ours, so are left as they are.
+pub(crate) fn lookalikes(text: &str, shown: &str) -> Vec<String> {
+    settings::find_lookalikes(text)
+        .iter()
+        .map(|f| {
+            format!(
+                "{shown} also runs `{}` on {}, which `handoff install` leaves alone; if it repeats \
+                 these hooks, remove it by hand, or handoff runs twice there",
+                f.command_line(),
+                f.event
+            )
+        })
+        .collect()
 }
 
 /// Warnings about our hooks in scopes other than `scope`, or the plugin: each event would run twice.

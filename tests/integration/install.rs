@@ -34,7 +34,11 @@ const NOT_BYTE_IDENTICAL: &[(&str, &str)] = &[
     ),
     (
         "old-entry.json",
-        "it held our entries already; uninstall removes them",
+        "it held one of our entries already; uninstall removes it and keeps the shell command",
+    ),
+    (
+        "own-timeout.json",
+        "it held our entry already; uninstall removes it",
     ),
 ];
 
@@ -57,6 +61,11 @@ fn fixtures_round_trip() {
             insta::with_settings!({ omit_expression => true }, {
                 insta::assert_snapshot!("invalid", t.redact_all(&out.to_string()));
             });
+            let out = t.run(&["uninstall", "--keep-claude-md"], "").failure(1);
+            insta::with_settings!({ omit_expression => true }, {
+                insta::assert_snapshot!("invalid_uninstall", t.redact_all(&out.to_string()));
+            });
+            assert_eq!(t.read(SETTINGS), original, "left untouched by uninstall");
             return;
         }
 
@@ -103,8 +112,9 @@ fn fixtures_round_trip() {
         } else {
             assert_eq!(restored, original, "uninstall gives the original back");
         }
-        assert!(
-            !restored.contains("handoff"),
+        assert_eq!(
+            handoff::settings::find_ours(&restored),
+            [],
             "no trace of our entries: {restored}"
         );
     });
@@ -206,6 +216,18 @@ fn warns_when_the_plugin_is_also_enabled() {
     );
     let out = t.run(&["install", "--command", CMD], "").success();
     insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn commands_that_only_start_like_ours_are_left_alone_and_named() {
+    let original = include_str!("../fixtures/settings/lookalikes.json");
+    let t = Test::new();
+    t.write(SETTINGS, original);
+    let out = t.run(&["install", "--command", CMD], "").success();
+    insta::assert_snapshot!(t.redact_all(&out.to_string()));
+    let out = t.run(&["uninstall", "--keep-claude-md"], "").success();
+    assert_eq!(t.read(SETTINGS), original, "only our entries were removed");
+    assert!(!out.stderr.contains("warning"), "{out}");
 }
 
 #[test]

@@ -26,6 +26,7 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
         project = Project::at(env, project.root.clone());
     }
     if project.handoff.exists() {
+        fs_atomic::sweep(&project.handoff);
         println!("{} already exists; left as it is.", project.handoff_display);
     } else {
         let name = project.root.file_name().map_or_else(
@@ -77,7 +78,10 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
     let new = claude_md::upsert(old.as_deref(), &body)
         .map_err(|e| Error::Message(format!("{shown} {e}; fix it by hand, then run again")))?;
     match new {
-        None => println!("{shown} already has the session protocol."),
+        None => {
+            fs_atomic::sweep(&path);
+            println!("{shown} already has the session protocol.");
+        }
         Some(text) => {
             write_through(&path, &text)?;
             if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {

@@ -39,7 +39,7 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
             println!("{shown}: the hooks are already installed; nothing would change.");
         }
     } else if changed {
-        write_with_backup(&path, old.as_deref(), &edit.text)?;
+        let backup = write_with_backup(&path, old.as_deref(), &edit.text, &project, args.scope)?;
         println!(
             "Installed the handoff hooks in {shown} ({} scope):",
             args.scope.name()
@@ -47,11 +47,15 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
         for change in &edit.changes {
             println!("  {change}");
         }
-        if old.as_deref().is_some_and(|t| !t.is_empty()) {
-            println!("The previous file is saved as {shown}.bak.");
+        if let Some(backup) = backup {
+            println!(
+                "The previous file is saved as {}.",
+                scope::display(&backup, &project.root, env)
+            );
         }
         println!("They take effect in the next Claude Code session started in this project.");
     } else {
+        fs_atomic::sweep(&path);
         println!("{shown}: the hooks are already installed; nothing changed.");
     }
     for warning in lookalikes(&edit.text, &shown) {
@@ -111,14 +115,36 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// Write `new` atomically, first keeping the previous content (if any) as `<file>.bak`.
-pub(crate) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> Result<()> {
-    if let Some(old) = old.filter(|t| !t.is_empty()) {
-        let mut backup = path.as_os_str().to_owned();
-        backup.push(".bak");
-        fs_atomic::write(Path::new(&backup), old.as_bytes(), Durability::Synced)?;
-    }
-    write_through(path, new)
+/// Write `new` atomically, first keeping the previous content (if any) in the project's state
+/// folder; returns where, so the output can name it.
+pub(crate) fn write_with_backup(
+    path: &Path,
+    old: Option<&str>,
+    new: &str,
+    project: &Project,
+    scope: Scope,
+) -> Result<Option<PathBuf>> {
+    let backup = match old.filter(|t| !t.is_empty()) {
+        Some(old) => {
+            let backup = backup_path(path, project, scope);
+            fs_atomic::write(&backup, old.as_bytes(), Durability::Synced)?;
+            Some(backup)
+        }
+        None => None,
+    };
+    write_through(path, new)?;
+    Ok(backup)
+}
+
+/// Where the previous content of `scope`'s settings file is kept: one backup per scope, replaced
+/// by each change.
+pub(crate) fn backup_path(path: &Path, project: &Project, scope: Scope) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "settings.json".into(), |n| n.to_string_lossy());
+    project
+        .backups_dir()
+        .join(format!("{}-{name}.bak", scope.name()))
 }
 
 /// Whether `path` is a symbolic link.

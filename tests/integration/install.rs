@@ -21,6 +21,19 @@ pub(crate) fn write_home(t: &Test, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// The backup install and uninstall keep of a scope's settings file, in the project's state.
+pub(crate) fn read_backup(t: &Test, file: &str) -> Option<String> {
+    let key = handoff::project::project_key(&t.project());
+    std::fs::read_to_string(
+        t.state()
+            .join("projects")
+            .join(key)
+            .join("backups")
+            .join(file),
+    )
+    .ok()
+}
+
 /// A binary path with a space, as on many Windows and macOS machines.
 const CMD: &str = "/opt/my tools/handoff";
 const SETTINGS: &str = ".claude/settings.json";
@@ -57,7 +70,7 @@ fn fixtures_round_trip() {
                 out.stderr
             );
             assert_eq!(t.read(SETTINGS), original, "left untouched");
-            assert!(t.try_read(".claude/settings.json.bak").is_none());
+            assert_eq!(read_backup(&t, "project-settings.json.bak"), None);
             insta::with_settings!({ omit_expression => true }, {
                 insta::assert_snapshot!("invalid", t.redact_all(&out.to_string()));
             });
@@ -89,8 +102,17 @@ fn fixtures_round_trip() {
                 original.ends_with('\n'),
                 "final newline"
             );
-            assert_eq!(t.read(".claude/settings.json.bak"), original, "backup");
+            assert_eq!(
+                read_backup(&t, "project-settings.json.bak").as_deref(),
+                Some(original.as_str()),
+                "backup"
+            );
         }
+        assert_eq!(
+            t.try_read(".claude/settings.json.bak"),
+            None,
+            "no backup in the tree"
+        );
 
         let out = t.run(&["install", "--command", CMD], "").success();
         assert!(out.stdout.contains("nothing changed"), "{out}");
@@ -100,7 +122,11 @@ fn fixtures_round_trip() {
             "second install is byte-identical"
         );
         if !original.trim().is_empty() {
-            assert_eq!(t.read(".claude/settings.json.bak"), original, "backup kept");
+            assert_eq!(
+                read_backup(&t, "project-settings.json.bak").as_deref(),
+                Some(original.as_str()),
+                "backup kept"
+            );
         }
 
         t.run(&["uninstall"], "").success();
@@ -124,8 +150,9 @@ fn fixtures_round_trip() {
 fn missing_file_is_created() {
     let t = Test::new();
     let out = t.run(&["install", "--command", CMD], "").success();
-    assert!(
-        t.try_read(".claude/settings.json.bak").is_none(),
+    assert_eq!(
+        read_backup(&t, "project-settings.json.bak"),
+        None,
         "nothing to back up"
     );
     insta::assert_snapshot!(t.redact_all(&out.to_string()));
@@ -152,7 +179,7 @@ fn a_new_binary_path_updates_the_entries_in_place() {
     t.run(&["install", "--command", "/old/handoff"], "")
         .success();
     let out = t.run(&["install", "--command", CMD], "").success();
-    insta::assert_snapshot!(out.stdout);
+    insta::assert_snapshot!(t.redact_all(&out.stdout));
     let text = t.read(SETTINGS);
     assert!(!text.contains("/old/handoff"));
     assert_eq!(text, {
@@ -172,7 +199,7 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
         .run(&["install", "--command", CMD, "--dry-run"], "")
         .success();
     assert_eq!(t.read(SETTINGS), original);
-    assert!(t.try_read(".claude/settings.json.bak").is_none());
+    assert_eq!(read_backup(&t, "project-settings.json.bak"), None);
     insta::assert_snapshot!(out.stdout);
 
     t.run(&["install", "--command", CMD], "").success();
@@ -252,7 +279,7 @@ fn uninstall_removes_the_claude_md_block_and_keeps_the_handoff() {
     t.run(&["init"], "").success();
     t.run(&["install", "--command", CMD], "").success();
     let out = t.run(&["uninstall"], "").success();
-    insta::assert_snapshot!(out.stdout);
+    insta::assert_snapshot!(t.redact_all(&out.stdout));
     assert_eq!(t.read("CLAUDE.md"), "# My project\n\nBuild with make.\n");
     assert!(t.try_read("docs/SESSION-HANDOFF.md").is_some());
     // A second uninstall has nothing left to do.

@@ -205,6 +205,20 @@ impl Test {
         }
     }
 
+    /// `handoff <args>` in this world, to spawn and stop by hand (stdin, stdout and stderr null).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_handoff"));
+        command
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.project())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    }
+
     /// Run `handoff hook` with a fixture event, paths rewritten, fields overridden by `patch`.
     pub fn hook(&self, fixture: &str, patch: &serde_json::Value) -> Output {
         let text = self.localise(&read_fixture(&format!("{fixture}.json")));

@@ -49,6 +49,46 @@ pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Resu
     result
 }
 
+/// Create `path` with `bytes` unless it exists; returns whether it did. Of processes creating the
+/// same name at once exactly one gets `true`, and no reader sees the file half written: the
+/// finished temp file is hard-linked into place, which fails if the name is taken.
+pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let (dir, name) = dir_and_name(path);
+    fs::create_dir_all(dir)?;
+    sweep_stranded(dir, &name);
+    let (tmp, mut file) = create_temp(dir, &name)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| match std::fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            // No hard links here (FAT, some network shares): exclusive create, written in place.
+            Err(_) => create_in_place(path, bytes),
+        });
+    let _ = std::fs::remove_file(&tmp);
+    drop(file);
+    result
+}
+
+fn create_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let mut file = match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let result = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(true)
+}
+
 fn dir_and_name(path: &Path) -> (&Path, String) {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -321,6 +361,32 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "x");
         assert_eq!(names_in(dir.path()).len(), 6);
         drop(held);
+    }
+
+    #[test]
+    fn create_new_never_replaces_and_one_racer_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pm.md");
+        assert!(create_new(&path, b"first").unwrap());
+        assert!(!create_new(&path, b"second").unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "first");
+        assert_eq!(names_in(dir.path()), ["pm.md"]);
+
+        let raced = dir.path().join("raced.md");
+        let wins: usize = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|t| {
+                    let raced = &raced;
+                    s.spawn(move || create_new(raced, format!("{t}").as_bytes()).unwrap())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| usize::from(h.join().unwrap()))
+                .sum()
+        });
+        assert_eq!(wins, 1);
+        assert_eq!(names_in(dir.path()), ["pm.md", "raced.md"]);
     }
 
     #[test]

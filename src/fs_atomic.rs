@@ -235,23 +235,47 @@ pub fn update<T, E: From<std::io::Error>>(
 }
 
 /// Append one record to a log under an exclusive lock, in a single write, so concurrent writers
-/// never interleave or lose lines.
+/// never interleave or lose lines. A write that fails part-way (a full disk) is rolled back, so no
+/// torn line is left to swallow the next record.
 pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }
+    // Not O_APPEND: every writer holds the lock, and the rollback needs to truncate.
     let mut file = fs::OpenOptions::new()
         .create(true)
-        .append(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
         .open(path)?;
     file.file().lock()?;
-    let mut buf = String::with_capacity(line.len() + 1);
+    let result = append_locked(&mut file, line);
+    let _ = file.file().unlock();
+    result
+}
+
+fn append_locked(file: &mut fs::File, line: &str) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    let mut buf = String::with_capacity(line.len() + 2);
+    if len > 0 {
+        // A line an older version or a crash left unfinished must not swallow this one.
+        let mut last = [0u8];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            buf.push('\n');
+        }
+    }
     buf.push_str(line.trim_end_matches('\n'));
     buf.push('\n');
+    file.seek(SeekFrom::Start(len))?;
     let result = file
         .write_all(buf.as_bytes())
         .and_then(|()| file.sync_data());
-    let _ = file.file().unlock();
+    if result.is_err() {
+        let _ = file.set_len(len);
+    }
     result
 }
 
@@ -432,6 +456,20 @@ mod tests {
         .unwrap();
         assert_eq!(n, 7);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn append_line_starts_after_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.jsonl");
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(b"whole\n{\"torn").unwrap();
+        drop(file);
+        append_line(&path, "next").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "whole\n{\"torn\nnext\n"
+        );
     }
 
     #[test]

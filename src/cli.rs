@@ -44,7 +44,8 @@ pub enum Command {
     /// or updates handoff's own entries in place. Only the bytes that must change do: indentation
     /// (spaces or tabs), CRLF line endings, the final newline and every other key stay as they are,
     /// and new entries follow the layout around them. Running it again changes nothing; the previous
-    /// file is kept as settings.json.bak. A file that is not valid JSON is left untouched.
+    /// file is kept in the state folder (the output names it). A file that is not valid JSON, or
+    /// that has a key twice in one object, is left untouched.
     ///
     /// Example: handoff install --scope local --dry-run
     Install(InstallArgs),

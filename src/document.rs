@@ -62,13 +62,8 @@ pub struct Changed<T> {
     pub created: bool,
 }
 
-/// Change the handoff under its lock: `edit` gets the current text (the template's when the file
-/// is missing) and returns the new text, or `None` to leave it as it is.
-pub fn change<T>(
-    project: &Project,
-    env: &Env,
-    edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
-) -> Result<Changed<T>> {
+/// The handoff's lock file, its folder created; an error there says how to fix it.
+fn lock(project: &Project) -> Result<std::path::PathBuf> {
     let lock = project.lock_file();
     if let Some(dir) = lock.parent() {
         fs_err::create_dir_all(dir).map_err(|e| {
@@ -78,7 +73,26 @@ pub fn change<T>(
             ))
         })?;
     }
-    fs_atomic::update(&project.handoff, &lock, |current| {
+    Ok(lock)
+}
+
+/// Create the handoff with `text` under its lock, unless it exists: a command that got there first
+/// (a `checkpoint` creates a missing file too) keeps what it wrote. Returns whether it was created.
+pub fn create(project: &Project, text: &str) -> Result<bool> {
+    fs_atomic::update(&project.handoff, &lock(project)?, |current| {
+        let created = current.is_none();
+        Ok::<_, Error>((created.then(|| text.as_bytes().to_vec()), created))
+    })
+}
+
+/// Change the handoff under its lock: `edit` gets the current text (the template's when the file
+/// is missing) and returns the new text, or `None` to leave it as it is.
+pub fn change<T>(
+    project: &Project,
+    env: &Env,
+    edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
+) -> Result<Changed<T>> {
+    fs_atomic::update(&project.handoff, &lock(project)?, |current| {
         let created = current.is_none();
         let text = if let Some(bytes) = current {
             text(project, bytes)?

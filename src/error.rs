@@ -23,6 +23,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A JSON file we must not overwrite blindly has a key twice in one object: readers keep the
+    /// last one, so an edit could bring the hidden one into force.
+    #[error("{path}:{line}:{column}: the key \"{key}\" appears again (first on line {first_line}), and JSON readers keep only the last one; merge the two, then run again — it was left untouched")]
+    DuplicateKey {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        first_line: usize,
+        key: String,
+    },
+
     /// The hook event on stdin could not be understood.
     #[error("could not read the hook event on stdin: {0}")]
     HookInput(String),

@@ -530,6 +530,44 @@ pub fn member_index(object: &Node, key: &str) -> Option<usize> {
     }
 }
 
+/// A key that appears twice in one object: serde_json and Claude Code keep the last, so an edit
+/// could wake a copy the user never sees. Found in document order, nested objects included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    /// The decoded key.
+    pub key: String,
+    /// Byte offset of its first appearance.
+    pub first: usize,
+    /// Byte offset of its second appearance.
+    pub again: usize,
+}
+
+/// The first key that repeats within one object anywhere under `node`.
+pub fn duplicate_key(node: &Node) -> Option<DuplicateKey> {
+    match &node.kind {
+        Kind::Object(members) => members.iter().enumerate().find_map(|(i, m)| {
+            let earlier = members[..i].iter().find(|e| e.key == m.key);
+            earlier
+                .map(|e| DuplicateKey {
+                    key: m.key.clone(),
+                    first: e.start,
+                    again: m.start,
+                })
+                .or_else(|| duplicate_key(&m.value))
+        }),
+        Kind::Array(items) => items.iter().find_map(duplicate_key),
+        Kind::Scalar => None,
+    }
+}
+
+/// The 1-based line and column (in characters) of byte offset `pos`, as editors count them.
+pub fn line_column(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text[..pos.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,5 +742,37 @@ mod tests {
             Value::Null
         );
         assert!(r.at(&[Step::Key("zz".into())]).is_none());
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_any_depth() {
+        let cases: &[(&str, Option<(&str, usize)>)] = &[
+            ("{\"a\": 1, \"b\": 2}", None),
+            ("{\"a\": {\"x\": 1}, \"b\": {\"x\": 2}}", None),
+            (
+                "{\"hooks\": {}, \"model\": 1, \"hooks\": {}}",
+                Some(("hooks", 26)),
+            ),
+            ("{\"h\": [{\"a\": 1, \"a\": 2}]}", Some(("a", 16))),
+            // Escapes are decoded: both spell "a".
+            ("{\"a\": 1, \"\\u0061\": 2}", Some(("a", 9))),
+            ("[1, \"a\", \"a\"]", None),
+        ];
+        for (text, want) in cases {
+            let got = duplicate_key(&root(text));
+            assert_eq!(
+                got.as_ref().map(|d| (d.key.as_str(), d.again)),
+                *want,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_and_column_count_characters_from_one() {
+        let text = "{\n  \"é\": 1,\n  \"b\": 2\n}";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, text.find("\"b").unwrap()), (3, 3));
+        assert_eq!(line_column(text, text.find('1').unwrap()), (2, 8));
     }
 }

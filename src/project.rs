@@ -147,6 +147,15 @@ impl Project {
         self.state_dir.join("history")
     }
 
+    /// Folder of the previous content of the settings files `install` and `uninstall` change:
+    /// the project's state, shared by its tasks, so no backup lands in the work tree.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.state_root
+            .join("projects")
+            .join(project_key(&self.root))
+            .join("backups")
+    }
+
     /// The session log: one JSON line per finished session.
     pub fn session_log(&self) -> PathBuf {
         self.state_dir.join("sessions.jsonl")
@@ -187,19 +196,21 @@ pub fn task_key(id: &str) -> String {
 }
 
 /// The root of all of `handoff`'s state: `$HANDOFF_STATE_DIR`, else `$CLAUDE_PLUGIN_DATA/state` when
-/// running as a plugin, else `$XDG_STATE_HOME/handoff`, else `~/.local/state/handoff`.
+/// running as a plugin, else `$XDG_STATE_HOME/handoff`, else `~/.local/state/handoff`. A relative
+/// value is ignored, as the XDG rules say: it would put the state inside whatever folder we run in.
 pub fn state_root(env: &Env) -> PathBuf {
-    if let Some(dir) = env.var("HANDOFF_STATE_DIR") {
-        return PathBuf::from(dir);
+    let absolute = |key: &str| env.var(key).map(Path::new).filter(|p| p.is_absolute());
+    if let Some(dir) = absolute("HANDOFF_STATE_DIR") {
+        return dir.to_path_buf();
     }
-    if let Some(dir) = env.var("CLAUDE_PLUGIN_DATA") {
-        return Path::new(dir).join("state");
+    if let Some(dir) = absolute("CLAUDE_PLUGIN_DATA") {
+        return dir.join("state");
     }
-    if let Some(dir) = env.var("XDG_STATE_HOME") {
-        return Path::new(dir).join("handoff");
+    if let Some(dir) = absolute("XDG_STATE_HOME") {
+        return dir.join("handoff");
     }
-    if let Some(dir) = env.var("LOCALAPPDATA") {
-        return Path::new(dir).join("handoff");
+    if let Some(dir) = absolute("LOCALAPPDATA") {
+        return dir.join("handoff");
     }
     match env.home() {
         Some(home) => home.join(".local").join("state").join("handoff"),
@@ -299,6 +310,29 @@ mod tests {
         assert_eq!(
             state_root(&env(&[("HOME", "/h")])),
             PathBuf::from("/h/.local/state/handoff")
+        );
+    }
+
+    #[test]
+    fn relative_state_folders_are_ignored() {
+        for key in [
+            "HANDOFF_STATE_DIR",
+            "CLAUDE_PLUGIN_DATA",
+            "XDG_STATE_HOME",
+            "LOCALAPPDATA",
+        ] {
+            assert_eq!(
+                state_root(&env(&[(key, "state"), ("HOME", "/h")])),
+                PathBuf::from("/h/.local/state/handoff"),
+                "{key}"
+            );
+        }
+        assert_eq!(
+            state_root(&env(&[
+                ("HANDOFF_STATE_DIR", "./s"),
+                ("XDG_STATE_HOME", "/x")
+            ])),
+            PathBuf::from("/x/handoff")
         );
     }
 

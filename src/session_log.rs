@@ -214,6 +214,26 @@ mod tests {
     }
 
     #[test]
+    fn a_torn_last_line_neither_shows_nor_swallows_the_next_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions.jsonl");
+        append(&path, &entry("a", "2026-11-21T10:00:00Z")).unwrap();
+        let whole = std::fs::read_to_string(&path).unwrap();
+        let torn = format!("{whole}{}", &whole[..whole.len() / 2]);
+        crate::fs_atomic::write(&path, torn.as_bytes(), crate::fs_atomic::Durability::Fast)
+            .unwrap();
+        assert_eq!(read(&path).unwrap().len(), 1);
+        append(&path, &entry("b", "2026-11-21T11:00:00Z")).unwrap();
+        let ids: Vec<String> = read(&path)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.session_id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(last(&path).unwrap().session_id, "b");
+    }
+
+    #[test]
     fn tail_reads_the_newest_entries_of_a_long_log() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sessions.jsonl");

@@ -22,6 +22,15 @@ pub enum SettingsError {
     /// The JSON is valid but not shaped like settings (e.g. `hooks` is a list).
     #[error("{0}")]
     Shape(String),
+    /// A key repeats within one object: readers keep the last, so an edit could bring the hidden
+    /// one back into force.
+    #[error("line {line}, column {column}: the key \"{key}\" appears again (first on line {first_line})")]
+    DuplicateKey {
+        key: String,
+        line: usize,
+        column: usize,
+        first_line: usize,
+    },
 }
 
 /// `handoff`'s hooks: for each event, in order, the matcher group to register.
@@ -125,6 +134,15 @@ impl Found {
             .and_then(Value::as_str)
             .unwrap_or_default()
     }
+
+    /// The whole command line, `args` included, as the user would recognise it.
+    pub fn command_line(&self) -> String {
+        let args = self.value.get("args").and_then(Value::as_array);
+        std::iter::once(self.command())
+            .chain(args.into_iter().flatten().filter_map(Value::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// The result of an edit: the new text, and one line per change (empty when nothing changed).
@@ -136,19 +154,30 @@ pub struct Edit {
     pub changes: Vec<String>,
 }
 
-/// Whether a hook handler runs `handoff hook`: the program's file name is `handoff` or
-/// `handoff.exe` and the first argument is `hook`, in exec form (`args`) or shell form.
+/// Whether a hook handler is one of ours: exactly what `install` writes, and has always written —
+/// a `command` handler whose program is named `handoff` (or `handoff.exe`) and whose `args` are
+/// `["hook"]`. A shell command that starts with `handoff hook` is the user's, whatever follows it.
 pub fn is_ours(handler: &Value) -> bool {
+    handler.get("type").and_then(Value::as_str) == Some("command")
+        && handler
+            .get("command")
+            .and_then(Value::as_str)
+            .is_some_and(is_handoff_program)
+        && handler
+            .get("args")
+            .and_then(Value::as_array)
+            .is_some_and(|args| args.len() == 1 && args[0].as_str() == Some("hook"))
+}
+
+/// Whether a handler that isn't ours still runs `handoff hook`, e.g. `handoff hook && notify-send
+/// done` or `handoff hook --verbose`: `install` leaves it alone, so the event would run twice.
+pub fn runs_handoff_hook(handler: &Value) -> bool {
+    if is_ours(handler) || handler.get("type").and_then(Value::as_str) != Some("command") {
+        return false;
+    }
     let Some(command) = handler.get("command").and_then(Value::as_str) else {
         return false;
     };
-    if handler
-        .get("type")
-        .and_then(Value::as_str)
-        .is_some_and(|t| t != "command")
-    {
-        return false;
-    }
     if let Some(args) = handler.get("args").and_then(Value::as_array) {
         is_handoff_program(command) && args.first().and_then(Value::as_str) == Some("hook")
     } else {
@@ -213,13 +242,26 @@ pub fn plugin_enabled(settings: &Value) -> bool {
 
 /// Our handlers in `text`, in file order. Text that is not valid JSON has none.
 pub fn find_ours(text: &str) -> Vec<Found> {
+    find_valid(text, is_ours)
+}
+
+/// Handlers in `text` that run `handoff hook` but aren't ours ([`runs_handoff_hook`]).
+pub fn find_lookalikes(text: &str) -> Vec<Found> {
+    find_valid(text, runs_handoff_hook)
+}
+
+fn find_valid(text: &str, wanted: fn(&Value) -> bool) -> Vec<Found> {
     if serde_json::from_str::<Value>(text).is_err() {
         return Vec::new();
     }
-    json_text::parse(text).map_or_else(Vec::new, |root| find_in(text, &root))
+    json_text::parse(text).map_or_else(Vec::new, |root| find_where(text, &root, wanted))
 }
 
 fn find_in(text: &str, root: &Node) -> Vec<Found> {
+    find_where(text, root, is_ours)
+}
+
+fn find_where(text: &str, root: &Node, wanted: fn(&Value) -> bool) -> Vec<Found> {
     let mut found = Vec::new();
     let Some(hooks) = root.member("hooks") else {
         return found;
@@ -241,7 +283,7 @@ fn find_in(text: &str, root: &Node) -> Vec<Found> {
             };
             for (h, handler) in handlers.iter().enumerate() {
                 let value = handler.value(text);
-                if is_ours(&value) {
+                if wanted(&value) {
                     found.push(Found {
                         event: event.key.clone(),
                         group: g,
@@ -255,6 +297,14 @@ fn find_in(text: &str, root: &Node) -> Vec<Found> {
     found
 }
 
+/// Whether `install` and `uninstall` could edit `text`: one JSON object, no key twice in one object.
+pub fn check(text: &str) -> Result<(), SettingsError> {
+    if text.trim().is_empty() {
+        return Ok(());
+    }
+    parse_object(text).map(drop)
+}
+
 fn parse_object(text: &str) -> Result<(Node, Style), SettingsError> {
     serde_json::from_str::<Value>(text)?;
     let root = json_text::parse(text)
@@ -264,8 +314,22 @@ fn parse_object(text: &str) -> Result<(Node, Style), SettingsError> {
             "the top level is not a JSON object".into(),
         ));
     }
+    if let Some(dup) = json_text::duplicate_key(&root) {
+        let (line, column) = json_text::line_column(text, dup.again);
+        return Err(SettingsError::DuplicateKey {
+            key: dup.key,
+            line,
+            column,
+            first_line: json_text::line_column(text, dup.first).0,
+        });
+    }
     let style = Style::detect(text, &root);
     Ok((root, style))
+}
+
+/// Whether `value` is a timeout Claude Code can use: a positive number of seconds.
+fn is_timeout(value: &Value) -> bool {
+    value.as_f64().is_some_and(|t| t > 0.0)
 }
 
 fn is_null(text: &str, node: &Node) -> bool {
@@ -307,6 +371,10 @@ pub fn install(text: &str, registration: &Registration) -> Result<Edit, Settings
                     };
                     let mut fields = Vec::new();
                     for (key, value) in *handler {
+                        // A timeout the user set on our entry is theirs to keep.
+                        if key == "timeout" && one.value.get("timeout").is_some_and(is_timeout) {
+                            continue;
+                        }
                         let (root, style) = parse_object(&text)?;
                         let Some(node) = root.at(&one.path()) else {
                             break;
@@ -446,42 +514,182 @@ mod tests {
     }
 
     #[test]
-    fn recognises_our_handlers() {
+    fn ours_is_exactly_what_install_writes() {
         let cases = [
             (
-                json!({"type": "command", "command": "/x/handoff", "args": ["hook"]}),
+                json!({"type": "command", "command": "/x/handoff", "args": ["hook"], "timeout": 10}),
                 true,
             ),
             (
-                json!({"command": "C:\\bin\\handoff.exe", "args": ["hook"]}),
+                json!({"type": "command", "command": "C:\\bin\\handoff.exe", "args": ["hook"]}),
                 true,
             ),
             (
-                json!({"command": "C:\\bin\\HANDOFF.EXE", "args": ["hook", "-v"]}),
+                json!({"type": "command", "command": "C:\\bin\\HANDOFF.EXE", "args": ["hook"]}),
                 true,
             ),
-            (json!({"command": PLUGIN_COMMAND, "args": ["hook"]}), true),
-            (json!({"command": "handoff hook"}), true),
-            (json!({"command": "\"/my dir/handoff\" hook"}), true),
-            (json!({"command": "'$HOME'/bin/handoff hook --x"}), true),
             (
-                json!({"command": "\"$CLAUDE_PROJECT_DIR\"/bin/handoff hook"}),
+                json!({"type": "command", "command": PLUGIN_COMMAND, "args": ["hook"]}),
                 true,
             ),
-            (json!({"command": "handoff", "args": ["status"]}), false),
-            (json!({"command": "handoff status"}), false),
+            // A user's own timeout, or a field Claude Code adds later, doesn't make it theirs.
             (
-                json!({"command": "/x/handoff-helper", "args": ["hook"]}),
+                json!({"type": "command", "command": "/x/handoff", "args": ["hook"], "timeout": 45, "async": false}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "/x/handoff", "args": ["hook", "-v"]}),
                 false,
             ),
-            (json!({"command": "echo handoff hook"}), false),
-            (json!({"type": "prompt", "command": "handoff hook"}), false),
-            (json!({"command": "handoff"}), false),
-            (json!({"args": ["hook"]}), false),
+            (
+                json!({"type": "command", "command": "/x/handoff", "args": []}),
+                false,
+            ),
+            (json!({"command": "/x/handoff", "args": ["hook"]}), false),
+            (
+                json!({"type": "prompt", "command": "/x/handoff", "args": ["hook"]}),
+                false,
+            ),
+            (json!({"type": "command", "command": "handoff hook"}), false),
+            (
+                json!({"type": "command", "command": "handoff hook && notify-send done"}),
+                false,
+            ),
+            (
+                json!({"type": "command", "command": "/opt/acme/bin/handoff hook --to slack"}),
+                false,
+            ),
+            (
+                json!({"type": "command", "command": "/x/handoff-helper", "args": ["hook"]}),
+                false,
+            ),
+            (
+                json!({"type": "command", "command": "handoff", "args": ["status"]}),
+                false,
+            ),
+            (json!({"type": "command", "args": ["hook"]}), false),
         ];
         for (handler, want) in cases {
             assert_eq!(is_ours(&handler), want, "{handler}");
         }
+    }
+
+    #[test]
+    fn lookalikes_run_handoff_hook_but_are_not_ours() {
+        let cases = [
+            (json!({"type": "command", "command": "handoff hook"}), true),
+            (
+                json!({"type": "command", "command": "handoff hook && notify-send done"}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "/opt/acme/bin/handoff hook --to slack"}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "\"/my dir/handoff\" hook"}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "'$HOME'/bin/handoff hook --x"}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "/x/handoff", "args": ["hook", "-v"]}),
+                true,
+            ),
+            (
+                json!({"type": "command", "command": "/x/handoff", "args": ["hook"]}),
+                false,
+            ),
+            (
+                json!({"type": "command", "command": "echo handoff hook"}),
+                false,
+            ),
+            (
+                json!({"type": "command", "command": "handoff status"}),
+                false,
+            ),
+            (json!({"type": "prompt", "command": "handoff hook"}), false),
+            (json!({"type": "command", "command": "handoff"}), false),
+        ];
+        for (handler, want) in cases {
+            assert_eq!(runs_handoff_hook(&handler), want, "{handler}");
+        }
+    }
+
+    #[test]
+    fn install_and_uninstall_leave_lookalikes_alone() {
+        let text = json!({"hooks": {
+            "SessionStart": [{"hooks": [{"type": "command", "command": "handoff hook && notify-send done"}]}],
+            "Stop": [{"hooks": [{"type": "command", "command": "/opt/acme/bin/handoff hook --to slack"}]}]
+        }})
+        .to_string();
+        let once = install_text(&text);
+        assert_eq!(find_ours(&once).len(), 5);
+        assert_eq!(find_lookalikes(&once).len(), 2);
+        let v: Value = serde_json::from_str(&once).unwrap();
+        assert_eq!(
+            v["hooks"]["SessionStart"][0]["hooks"][0]["command"],
+            "handoff hook && notify-send done"
+        );
+        assert_eq!(uninstall(&once).unwrap().text, text);
+        assert_eq!(uninstall(&text).unwrap().changes, Vec::<String>::new());
+    }
+
+    #[test]
+    fn install_keeps_a_timeout_set_on_our_entry() {
+        let ours = |timeout: Value| {
+            json!({"hooks": {"Stop": [{"hooks": [
+                {"type": "command", "command": "/old/handoff", "args": ["hook"], "timeout": timeout}
+            ]}]}})
+            .to_string()
+        };
+        for (timeout, kept) in [
+            (json!(45), json!(45)),
+            (json!(1.5), json!(1.5)),
+            (json!(0), json!(10)),
+            (json!("45"), json!(10)),
+            (Value::Null, json!(10)),
+        ] {
+            let edit = install(&ours(timeout.clone()), &Registration::with_command(BIN)).unwrap();
+            let v: Value = serde_json::from_str(&edit.text).unwrap();
+            let handler = &v["hooks"]["Stop"][0]["hooks"][0];
+            assert_eq!(handler["timeout"], kept, "{timeout}");
+            assert_eq!(handler["command"], BIN);
+        }
+        let edit = install(&ours(json!(45)), &Registration::with_command(BIN)).unwrap();
+        assert!(
+            edit.changes.contains(&"Stop: updated command".to_string()),
+            "{:?}",
+            edit.changes
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let reg = Registration::with_command(BIN);
+        let shadowed = "{\n  \"hooks\": {\"PreToolUse\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"rm -rf ./build\"}]}]},\n  \"hooks\": {}\n}\n";
+        let once = install_text("{}");
+        let nested = once.replacen("\"timeout\": 10", "\"timeout\": 10, \"timeout\": 5", 1);
+        for text in [shadowed, nested.as_str()] {
+            for result in [install(text, &reg), uninstall(text)] {
+                assert!(
+                    matches!(result, Err(SettingsError::DuplicateKey { .. })),
+                    "{text}"
+                );
+            }
+        }
+        let Err(SettingsError::DuplicateKey {
+            key,
+            line,
+            column,
+            first_line,
+        }) = uninstall(shadowed)
+        else {
+            panic!("a duplicate key");
+        };
+        assert_eq!((key.as_str(), line, column, first_line), ("hooks", 3, 3, 2));
     }
 
     #[test]
@@ -589,11 +797,11 @@ mod tests {
 
     #[test]
     fn updates_our_entry_in_place() {
-        let text = "{\"hooks\": {\"Stop\": [{\"matcher\": \"\", \"hooks\": [{\"type\": \"command\", \"command\": \"handoff hook\", \"timeout\": 30}]}]}}";
+        let text = "{\"hooks\": {\"Stop\": [{\"matcher\": \"\", \"hooks\": [{\"type\": \"command\", \"command\": \"/old/handoff\", \"args\": [\"hook\"]}]}]}}";
         let edit = install(text, &Registration::with_command(BIN)).unwrap();
         assert!(
             edit.changes
-                .contains(&"Stop: updated command, args, timeout".to_string()),
+                .contains(&"Stop: updated command, timeout".to_string()),
             "{:?}",
             edit.changes
         );
@@ -602,6 +810,7 @@ mod tests {
         assert_eq!(v["hooks"]["Stop"][0]["matcher"], "");
         assert_eq!(v["hooks"]["Stop"][0]["hooks"][0]["command"], BIN);
         assert_eq!(v["hooks"]["Stop"][0]["hooks"][0]["args"], json!(["hook"]));
+        assert_eq!(v["hooks"]["Stop"][0]["hooks"][0]["timeout"], 10);
     }
 
     #[test]
@@ -621,7 +830,7 @@ mod tests {
 
     #[test]
     fn uninstall_keeps_other_handlers_in_a_shared_group() {
-        let text = "{\"hooks\":{\"Stop\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"x\"},{\"type\":\"command\",\"command\":\"handoff hook\"}]}]}}";
+        let text = "{\"hooks\":{\"Stop\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"x\"},{\"type\":\"command\",\"command\":\"handoff\",\"args\":[\"hook\"]}]}]}}";
         let edit = uninstall(text).unwrap();
         assert_eq!(
             edit.text,

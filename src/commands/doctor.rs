@@ -13,7 +13,7 @@ use crate::project::Project;
 use crate::scope::{self, Scope};
 use crate::settings;
 
-use super::install::read_optional;
+use super::install::{lookalikes, read_optional, settings_error};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,8 +138,19 @@ fn hooks(project: &Project, env: &Env) -> Vec<Check> {
             }
             Err(_) => Value::Null,
         };
+        if let Err(e) = settings::check(&text) {
+            out.push(check(
+                "hooks",
+                Status::Fail,
+                settings_error(&path, &e).to_string(),
+            ));
+            continue;
+        }
         if settings::plugin_enabled(&value) {
             places.push(format!("the plugin (enabled in {shown})"));
+        }
+        for warning in lookalikes(&text, &shown) {
+            out.push(check("hooks", Status::Warn, warning));
         }
         let found = settings::find_ours(&text);
         if found.is_empty() {

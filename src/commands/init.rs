@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::claude_md;
 use crate::cli::InitArgs;
 use crate::config::CONFIG_PATH;
+use crate::document;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};
@@ -25,21 +26,21 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
         set_configured_path(&project, path, env)?;
         project = Project::at(env, project.root.clone());
     }
-    if project.handoff.exists() {
-        println!("{} already exists; left as it is.", project.handoff_display);
-    } else {
-        let name = project.root.file_name().map_or_else(
-            || "this project".into(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let date = env.now.format("%Y-%m-%d").to_string();
-        let text = templates::fill(args.template.text(), &[("project", &name), ("date", &date)]);
-        fs_atomic::write(&project.handoff, text.as_bytes(), Durability::Synced)?;
+    let name = project.root.file_name().map_or_else(
+        || "this project".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let date = env.now.format("%Y-%m-%d").to_string();
+    let text = templates::fill(args.template.text(), &[("project", &name), ("date", &date)]);
+    if document::create(&project, &text)? {
         println!(
             "Wrote {} from the {} template.",
             project.handoff_display,
             args.template.name()
         );
+    } else {
+        fs_atomic::sweep(&project.handoff);
+        println!("{} already exists; left as it is.", project.handoff_display);
     }
     if !args.no_claude_md {
         update_claude_md(&project, env)?;
@@ -77,7 +78,10 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
     let new = claude_md::upsert(old.as_deref(), &body)
         .map_err(|e| Error::Message(format!("{shown} {e}; fix it by hand, then run again")))?;
     match new {
-        None => println!("{shown} already has the session protocol."),
+        None => {
+            fs_atomic::sweep(&path);
+            println!("{shown} already has the session protocol.");
+        }
         Some(text) => {
             write_through(&path, &text)?;
             if old.as_deref().is_some_and(|t| t.contains(claude_md::BEGIN)) {

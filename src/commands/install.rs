@@ -39,7 +39,7 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
             println!("{shown}: the hooks are already installed; nothing would change.");
         }
     } else if changed {
-        write_with_backup(&path, old.as_deref(), &edit.text)?;
+        let backup = write_with_backup(&path, old.as_deref(), &edit.text, &project, args.scope)?;
         println!(
             "Installed the handoff hooks in {shown} ({} scope):",
             args.scope.name()
@@ -47,12 +47,19 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
         for change in &edit.changes {
             println!("  {change}");
         }
-        if old.as_deref().is_some_and(|t| !t.is_empty()) {
-            println!("The previous file is saved as {shown}.bak.");
+        if let Some(backup) = backup {
+            println!(
+                "The previous file is saved as {}.",
+                scope::display(&backup, &project.root, env)
+            );
         }
         println!("They take effect in the next Claude Code session started in this project.");
     } else {
+        fs_atomic::sweep(&path);
         println!("{shown}: the hooks are already installed; nothing changed.");
+    }
+    for warning in lookalikes(&edit.text, &shown) {
+        eprintln!("handoff: warning: {warning}");
     }
     for warning in elsewhere(args.scope, &project, env) {
         eprintln!("handoff: warning: {warning}");
@@ -80,6 +87,18 @@ pub(crate) fn settings_path(scope: Scope, project: &Project, env: &Env) -> Resul
 pub(crate) fn settings_error(path: &Path, e: &SettingsError) -> Error {
     match e {
         SettingsError::Json(e) => Error::invalid_json(path, e),
+        SettingsError::DuplicateKey {
+            key,
+            line,
+            column,
+            first_line,
+        } => Error::DuplicateKey {
+            path: path.to_path_buf(),
+            line: *line,
+            column: *column,
+            first_line: *first_line,
+            key: key.clone(),
+        },
         SettingsError::Shape(msg) => Error::Message(format!(
             "{}: {msg}; fix it by hand, then run again — it was left untouched",
             path.display()
@@ -96,14 +115,36 @@ pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// Write `new` atomically, first keeping the previous content (if any) as `<file>.bak`.
-pub(crate) fn write_with_backup(path: &Path, old: Option<&str>, new: &str) -> Result<()> {
-    if let Some(old) = old.filter(|t| !t.is_empty()) {
-        let mut backup = path.as_os_str().to_owned();
-        backup.push(".bak");
-        fs_atomic::write(Path::new(&backup), old.as_bytes(), Durability::Synced)?;
-    }
-    write_through(path, new)
+/// Write `new` atomically, first keeping the previous content (if any) in the project's state
+/// folder; returns where, so the output can name it.
+pub(crate) fn write_with_backup(
+    path: &Path,
+    old: Option<&str>,
+    new: &str,
+    project: &Project,
+    scope: Scope,
+) -> Result<Option<PathBuf>> {
+    let backup = match old.filter(|t| !t.is_empty()) {
+        Some(old) => {
+            let backup = backup_path(path, project, scope);
+            fs_atomic::write(&backup, old.as_bytes(), Durability::Synced)?;
+            Some(backup)
+        }
+        None => None,
+    };
+    write_through(path, new)?;
+    Ok(backup)
+}
+
+/// Where the previous content of `scope`'s settings file is kept: one backup per scope, replaced
+/// by each change.
+pub(crate) fn backup_path(path: &Path, project: &Project, scope: Scope) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "settings.json".into(), |n| n.to_string_lossy());
+    project
+        .backups_dir()
+        .join(format!("{}-{name}.bak", scope.name()))
 }
 
 /// Whether `path` is a symbolic link.
@@ -133,6 +174,21 @@ pub(crate) fn diff(old: &str, new: &str, name: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
+}
+
+/// Warnings about entries in `text` that run `handoff hook` but aren't ours, so are left as they are.
+pub(crate) fn lookalikes(text: &str, shown: &str) -> Vec<String> {
+    settings::find_lookalikes(text)
+        .iter()
+        .map(|f| {
+            format!(
+                "{shown} also runs `{}` on {}, which `handoff install` leaves alone; if it repeats \
+                 these hooks, remove it by hand, or handoff runs twice there",
+                f.command_line(),
+                f.event
+            )
+        })
+        .collect()
 }
 
 /// Warnings about our hooks in scopes other than `scope`, or the plugin: each event would run twice.

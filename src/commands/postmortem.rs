@@ -5,7 +5,7 @@ use crate::cli::PostmortemArgs;
 use crate::document;
 use crate::env::Env;
 use crate::error::Result;
-use crate::fs_atomic::{self, Durability};
+use crate::fs_atomic;
 use crate::postmortem;
 use crate::project::{self, Project};
 use crate::templates;
@@ -16,10 +16,16 @@ pub(crate) fn run(args: &PostmortemArgs, env: &Env) -> Result<ExitCode> {
     let title = document::words(&args.title, "title")?;
     let date = env.now.format("%Y-%m-%d").to_string();
     let dir = project.postmortems_dir();
-    let name = postmortem::file_name(&date, &title, |n| dir.join(n).exists());
     let text = templates::fill(templates::POSTMORTEM, &[("title", &title), ("date", &date)]);
-    let path = dir.join(&name);
-    fs_atomic::write(&path, text.as_bytes(), Durability::Synced)?;
+    // Create-new, not check-then-write: of two runs with one title, each gets its own file.
+    let mut n = 1;
+    let path = loop {
+        let path = dir.join(postmortem::file_name(&date, &title, n));
+        if fs_atomic::create_new(&path, text.as_bytes())? {
+            break path;
+        }
+        n += 1;
+    };
     // Only the path, so `$EDITOR "$(handoff postmortem …)"` works.
     println!("{}", project::display_relative(&project.root, &path));
     Ok(ExitCode::SUCCESS)

@@ -52,7 +52,7 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
 
     match (&old, &settings_edit) {
         (Some(old), Some(edit)) if !edit.changes.is_empty() => {
-            write_with_backup(&path, Some(old), &edit.text)?;
+            let backup = write_with_backup(&path, Some(old), &edit.text, &project, args.scope)?;
             println!(
                 "Removed the handoff hooks from {shown} ({} scope):",
                 args.scope.name()
@@ -60,7 +60,12 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
             for change in &edit.changes {
                 println!("  {change}");
             }
-            println!("The previous file is saved as {shown}.bak.");
+            if let Some(backup) = backup {
+                println!(
+                    "The previous file is saved as {}.",
+                    scope::display(&backup, &project.root, env)
+                );
+            }
         }
         _ => println!("{shown}: no handoff hooks; nothing to remove."),
     }

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{now, prompt_line, reply_line, set_mtime, tool_use_line, Test, HANDOFF};
+use crate::support::{
+    now, prompt_line, read_fixture, reply_line, set_mtime, tool_use_line, Output, Test, HANDOFF,
+};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
 
@@ -180,4 +182,66 @@ fn a_huge_handoff_postmortems_and_a_digest_stay_within_the_budget() {
         let _ = write!(report, "{limit}: {units} units");
         eprintln!("{report}");
     }
+}
+
+/// `handoff hook` on `event` with files limited to `blocks` × 512 bytes: a write past that fails
+/// part-way, as on a full disk.
+#[cfg(unix)]
+fn hook_with_file_limit(t: &Test, event: &serde_json::Value, blocks: usize) -> Output {
+    let script = r#"trap "" XFSZ; ulimit -f "$1"; shift; exec "$@""#;
+    let blocks = blocks.to_string();
+    t.run_program(
+        std::path::Path::new("/bin/sh"),
+        &[
+            "-c",
+            script,
+            "sh",
+            &blocks,
+            env!("CARGO_BIN_EXE_handoff"),
+            "hook",
+        ],
+        &event.to_string(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_short_write_to_the_log_is_rolled_back() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    forgetful_session(&t, &json!({}));
+    t.hook("SessionEnd-clear", &json!({}));
+    let log = t
+        .state()
+        .join("projects")
+        .join(handoff::project::project_key(&t.project()))
+        .join("sessions.jsonl");
+    // Twenty whole entries before, so the limit falls inside the next one.
+    let before = std::fs::read_to_string(&log).unwrap().repeat(20);
+    std::fs::write(&log, &before).unwrap();
+
+    let next = json!({"session_id": "bb635468-496d-419d-a2ed-f8721b3b65b6"});
+    t.hook("SessionStart-clear", &next);
+    for i in 0..10 {
+        t.append_transcript(&prompt_line(&format!("prompt {i}: {}", "long ".repeat(30))));
+    }
+    let mut end: serde_json::Value =
+        serde_json::from_str(&t.localise(&read_fixture("SessionEnd-other.json"))).unwrap();
+    end["session_id"] = next["session_id"].clone();
+    let out = hook_with_file_limit(&t, &end, before.len() / 512 + 1);
+    insta::assert_snapshot!("full_disk", t.redact_all(&out.to_string()));
+    let after = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        after == before,
+        "rolled back: {} bytes, {} before; ends {:?}",
+        after.len(),
+        before.len(),
+        &after[after.len().saturating_sub(80)..]
+    );
+
+    // With room again, the digest is written whole after the old entries.
+    t.hook("SessionEnd-other", &next);
+    let entries = t.run(&["log", "--json"], "").success().stdout;
+    assert_eq!(entries.lines().count(), 21, "{entries}");
+    assert!(entries.lines().last().unwrap().contains("prompt 9: long"));
 }

@@ -122,3 +122,22 @@ fn invalid_settings_are_named_with_line_and_column() {
         "{out}"
     );
 }
+
+#[test]
+fn a_key_twice_fails_and_lookalikes_are_named() {
+    let t = Test::new();
+    t.run(&["init"], "").success();
+    t.run(&["install", "--command", CMD], "").success();
+    let settings = t.read(".claude/settings.json").replacen(
+        "\"hooks\": {",
+        "\"hooks\": {\n    \"Notification\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"handoff hook --to slack\"}]}],",
+        1,
+    );
+    t.write(".claude/settings.json", &settings);
+    t.write(
+        ".claude/settings.local.json",
+        "{\n  \"model\": \"opus\",\n  \"model\": \"haiku\"\n}\n",
+    );
+    let out = t.run(&["doctor"], "").failure(1);
+    insta::assert_snapshot!(stable(&t, &out));
+}

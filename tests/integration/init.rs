@@ -92,3 +92,26 @@ fn broken_markers_are_reported_not_guessed() {
         "# X\n<!-- handoff:begin -->\nhalf a block\n"
     );
 }
+
+#[test]
+fn init_racing_checkpoint_never_loses_the_entry() {
+    let mut last = String::new();
+    for round in 0..30 {
+        let t = Test::new();
+        let mut init = t.command(&["init", "--no-claude-md"]).spawn().unwrap();
+        let note = format!("decided in round {round}");
+        let out = t.run(&["checkpoint", "--decision", &note], "").success();
+        assert!(
+            init.wait().unwrap().success(),
+            "init failed in round {round}"
+        );
+        last = t.read(HANDOFF);
+        assert!(
+            last.contains(&note),
+            "round {round}: checkpoint said {:?} but the entry is gone:\n{last}",
+            out.stdout
+        );
+    }
+    // Whichever ran first, the file is the same.
+    insta::assert_snapshot!(last.replace("round 29", "round N"));
+}

@@ -21,6 +21,19 @@ pub(crate) fn write_home(t: &Test, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// The backup install and uninstall keep of a scope's settings file, in the project's state.
+pub(crate) fn read_backup(t: &Test, file: &str) -> Option<String> {
+    let key = handoff::project::project_key(&t.project());
+    std::fs::read_to_string(
+        t.state()
+            .join("projects")
+            .join(key)
+            .join("backups")
+            .join(file),
+    )
+    .ok()
+}
+
 /// A binary path with a space, as on many Windows and macOS machines.
 const CMD: &str = "/opt/my tools/handoff";
 const SETTINGS: &str = ".claude/settings.json";
@@ -34,7 +47,11 @@ const NOT_BYTE_IDENTICAL: &[(&str, &str)] = &[
     ),
     (
         "old-entry.json",
-        "it held our entries already; uninstall removes them",
+        "it held one of our entries already; uninstall removes it and keeps the shell command",
+    ),
+    (
+        "own-timeout.json",
+        "it held our entry already; uninstall removes it",
     ),
 ];
 
@@ -53,14 +70,30 @@ fn fixtures_round_trip() {
                 out.stderr
             );
             assert_eq!(t.read(SETTINGS), original, "left untouched");
-            assert!(t.try_read(".claude/settings.json.bak").is_none());
+            assert_eq!(read_backup(&t, "project-settings.json.bak"), None);
             insta::with_settings!({ omit_expression => true }, {
                 insta::assert_snapshot!("invalid", t.redact_all(&out.to_string()));
             });
+            let out = t.run(&["uninstall", "--keep-claude-md"], "").failure(1);
+            insta::with_settings!({ omit_expression => true }, {
+                insta::assert_snapshot!("invalid_uninstall", t.redact_all(&out.to_string()));
+            });
+            assert_eq!(t.read(SETTINGS), original, "left untouched by uninstall");
             return;
         }
 
-        t.run(&["install", "--command", CMD], "").success();
+        // These hold shell commands that look like ours but aren't: install names them.
+        let lookalikes = ["lookalikes.json", "old-entry.json"].contains(&name.as_str());
+        let expect = |out: crate::support::Output| {
+            if lookalikes {
+                let out = out.warns();
+                assert!(out.stderr.contains("leaves alone"), "{name}: {out}");
+                out
+            } else {
+                out.success()
+            }
+        };
+        expect(t.run(&["install", "--command", CMD], ""));
         let installed = t.read(SETTINGS);
         serde_json::from_str::<serde_json::Value>(&installed).unwrap();
         insta::with_settings!({ description => "the settings file after `handoff install`", omit_expression => true }, {
@@ -80,10 +113,19 @@ fn fixtures_round_trip() {
                 original.ends_with('\n'),
                 "final newline"
             );
-            assert_eq!(t.read(".claude/settings.json.bak"), original, "backup");
+            assert_eq!(
+                read_backup(&t, "project-settings.json.bak").as_deref(),
+                Some(original.as_str()),
+                "backup"
+            );
         }
+        assert_eq!(
+            t.try_read(".claude/settings.json.bak"),
+            None,
+            "no backup in the tree"
+        );
 
-        let out = t.run(&["install", "--command", CMD], "").success();
+        let out = expect(t.run(&["install", "--command", CMD], ""));
         assert!(out.stdout.contains("nothing changed"), "{out}");
         assert_eq!(
             t.read(SETTINGS),
@@ -91,7 +133,11 @@ fn fixtures_round_trip() {
             "second install is byte-identical"
         );
         if !original.trim().is_empty() {
-            assert_eq!(t.read(".claude/settings.json.bak"), original, "backup kept");
+            assert_eq!(
+                read_backup(&t, "project-settings.json.bak").as_deref(),
+                Some(original.as_str()),
+                "backup kept"
+            );
         }
 
         t.run(&["uninstall"], "").success();
@@ -103,8 +149,9 @@ fn fixtures_round_trip() {
         } else {
             assert_eq!(restored, original, "uninstall gives the original back");
         }
-        assert!(
-            !restored.contains("handoff"),
+        assert_eq!(
+            handoff::settings::find_ours(&restored),
+            [],
             "no trace of our entries: {restored}"
         );
     });
@@ -114,8 +161,9 @@ fn fixtures_round_trip() {
 fn missing_file_is_created() {
     let t = Test::new();
     let out = t.run(&["install", "--command", CMD], "").success();
-    assert!(
-        t.try_read(".claude/settings.json.bak").is_none(),
+    assert_eq!(
+        read_backup(&t, "project-settings.json.bak"),
+        None,
         "nothing to back up"
     );
     insta::assert_snapshot!(t.redact_all(&out.to_string()));
@@ -142,7 +190,7 @@ fn a_new_binary_path_updates_the_entries_in_place() {
     t.run(&["install", "--command", "/old/handoff"], "")
         .success();
     let out = t.run(&["install", "--command", CMD], "").success();
-    insta::assert_snapshot!(out.stdout);
+    insta::assert_snapshot!(t.redact_all(&out.stdout));
     let text = t.read(SETTINGS);
     assert!(!text.contains("/old/handoff"));
     assert_eq!(text, {
@@ -162,7 +210,7 @@ fn dry_run_prints_a_diff_and_writes_nothing() {
         .run(&["install", "--command", CMD, "--dry-run"], "")
         .success();
     assert_eq!(t.read(SETTINGS), original);
-    assert!(t.try_read(".claude/settings.json.bak").is_none());
+    assert_eq!(read_backup(&t, "project-settings.json.bak"), None);
     insta::assert_snapshot!(out.stdout);
 
     t.run(&["install", "--command", CMD], "").success();
@@ -209,6 +257,19 @@ fn warns_when_the_plugin_is_also_enabled() {
 }
 
 #[test]
+fn commands_that_only_start_like_ours_are_left_alone_and_named() {
+    let original = include_str!("../fixtures/settings/lookalikes.json");
+    let t = Test::new();
+    t.write(SETTINGS, original);
+    let out = t.run(&["install", "--command", CMD], "").warns();
+    insta::assert_snapshot!(t.redact_all(&out.to_string()));
+    let out = t.run(&["uninstall", "--keep-claude-md"], "");
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(t.read(SETTINGS), original, "only our entries were removed");
+    assert!(!out.stderr.contains("warning"), "{out}");
+}
+
+#[test]
 fn wrong_shapes_are_refused_and_left_untouched() {
     for text in [
         "[]\n",
@@ -230,7 +291,7 @@ fn uninstall_removes_the_claude_md_block_and_keeps_the_handoff() {
     t.run(&["init"], "").success();
     t.run(&["install", "--command", CMD], "").success();
     let out = t.run(&["uninstall"], "").success();
-    insta::assert_snapshot!(out.stdout);
+    insta::assert_snapshot!(t.redact_all(&out.stdout));
     assert_eq!(t.read("CLAUDE.md"), "# My project\n\nBuild with make.\n");
     assert!(t.try_read("docs/SESSION-HANDOFF.md").is_some());
     // A second uninstall has nothing left to do.

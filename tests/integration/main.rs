@@ -17,6 +17,7 @@ mod init;
 mod inspect;
 mod install;
 mod install_sh;
+mod interrupted;
 mod overview;
 mod plugin;
 mod postmortem;

@@ -42,3 +42,39 @@ fn session_start_lists_them_after_the_top_sections() {
     let index = ctx.split_once("[handoff] Postmortems").unwrap().1;
     insta::assert_snapshot!(format!("[handoff] Postmortems{index}"));
 }
+
+#[test]
+fn concurrent_runs_with_one_title_each_get_their_own_file() {
+    let t = Test::new();
+    let runs: Vec<_> = (0..6)
+        .map(|_| {
+            t.command(&["postmortem", "Same title"])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut printed: Vec<String> = runs
+        .into_iter()
+        .map(|run| {
+            let out = run.wait_with_output().unwrap();
+            assert!(out.status.success());
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    printed.sort();
+    let mut files: Vec<String> = std::fs::read_dir(t.project().join("docs/postmortems"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    insta::assert_debug_snapshot!((&printed, &files));
+    let template = t.read("docs/postmortems/2026-11-21-same-title.md");
+    for file in &files {
+        assert_eq!(
+            t.read(&format!("docs/postmortems/{file}")),
+            template,
+            "{file} whole"
+        );
+    }
+}

@@ -65,7 +65,11 @@ fn real_world_settings_round_trip() {
                 out.stderr
             );
             assert_eq!(t.read(SETTINGS), original, "{name}: left untouched");
-            assert!(t.try_read(".claude/settings.json.bak").is_none(), "{name}");
+            assert_eq!(
+                crate::install::read_backup(&t, "project-settings.json.bak"),
+                None,
+                "{name}"
+            );
             checked += 1;
             continue;
         }

@@ -220,6 +220,20 @@ impl Test {
         }
     }
 
+    /// `handoff <args>` in this world, to spawn and stop by hand (stdin, stdout and stderr null).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_handoff"));
+        command
+            .args(args)
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.project())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    }
+
     /// Run `handoff hook` with a fixture event, paths rewritten, fields overridden by `patch`.
     /// Nothing may appear on stderr: see [`Test::hook_with_stderr`] for a hook that should warn.
     #[track_caller]
@@ -333,13 +347,21 @@ pub fn corpus(kind: &str) -> Option<Vec<PathBuf>> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         #[allow(clippy::disallowed_methods)] // the test process's own setting
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        assert!(!ci, "no corpus at {} (CI is set, so this fails rather than skips)", dir.display());
+        assert!(
+            !ci,
+            "no corpus at {} (CI is set, so this fails rather than skips)",
+            dir.display()
+        );
         eprintln!("skipped: no corpus at {}", dir.display());
         return None;
     };
     let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     files.sort();
-    assert!(!files.is_empty(), "the corpus at {} is empty", dir.display());
+    assert!(
+        !files.is_empty(),
+        "the corpus at {} is empty",
+        dir.display()
+    );
     Some(files)
 }
 

@@ -11,6 +11,7 @@ mod cli;
 mod corpus;
 mod digest;
 mod doctor;
+mod fuzz;
 mod hook;
 mod hook_flows;
 mod init;

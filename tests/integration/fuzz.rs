@@ -230,9 +230,14 @@ fn now() -> DateTime<Utc> {
 #[track_caller]
 fn no_panic<T>(what: &str, seed: u64, input: &str, f: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        // The whole input goes to a file: a fuzzed one can be megabytes.
+        let saved = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fuzz-{what}-{seed}.txt"));
+        let _ = std::fs::write(&saved, input);
+        let start: String = input.chars().take(300).collect();
         panic!(
-            "{what} panicked (HANDOFF_FUZZ_SEED={seed}); input:\n{}",
-            input.escape_debug()
+            "{what} panicked (HANDOFF_FUZZ_SEED={seed}); the input is in {}; it starts:\n{}",
+            saved.display(),
+            start.escape_debug()
         )
     })
 }

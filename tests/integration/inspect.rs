@@ -1,7 +1,7 @@
 //! Reading the handoff: `show`, `show --json`, `history`, `status`, `check`.
 use serde_json::json;
 
-use crate::support::{Test, HANDOFF};
+use crate::support::{Test, HANDOFF, NOW};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
 
@@ -47,7 +47,7 @@ fn history_lists_shows_and_diffs_the_copies() {
     t.run(&["checkpoint", "--failed", "tried the cache"], "")
         .success();
     t.hook("PreCompact-manual", &json!({}));
-    t.set_env("HANDOFF_NOW", None);
+    t.set_env("HANDOFF_NOW", Some(NOW));
     t.run(&["next", "done", "1"], "").success();
 
     insta::assert_snapshot!("list", t.run(&["history"], "").success().stdout);

@@ -325,13 +325,17 @@ fn usage_in(line: &[u8]) -> Option<ContextUsage> {
     ]
     .into_iter()
     .flatten()
-    .sum();
+    .try_fold(0u64, u64::checked_add)
+    // A total no context window comes near is a damaged record, not a reading.
+    .filter(|t| *t <= MAX_TOKENS)?;
     Some(ContextUsage {
         tokens,
         model: message.model,
     })
 }
 
+/// Usage records above this many tokens (100 times the largest window) are ignored.
+pub const MAX_TOKENS: u64 = 100 * EXTENDED_WINDOW;
 /// The standard context window, in tokens.
 pub const STANDARD_WINDOW: u64 = 200_000;
 /// The extended context window, in tokens.
@@ -528,6 +532,37 @@ mod tests {
         let u = context_usage(file_with(&text).path()).unwrap().unwrap();
         assert_eq!(u.tokens, 170_005);
         assert_eq!(u.model.as_deref(), Some("claude-sonnet-4-5"));
+    }
+
+    #[test]
+    fn usage_that_overflows_is_not_a_reading() {
+        let line = |input: u64, output: u64| {
+            format!(
+                r#"{{"type":"assistant","message":{{"model":"m","usage":{{"input_tokens":{input},"output_tokens":{output}}}}}}}"#
+            )
+        };
+        for bad in [
+            line(u64::MAX, 10),
+            line(MAX_TOKENS, 1),
+            line(u64::MAX / 2 + 1, u64::MAX / 2 + 1),
+        ] {
+            let text = format!("{}\n{bad}\n", line(1000, 5));
+            let u = context_usage(file_with(&text).path()).unwrap().unwrap();
+            assert_eq!(u.tokens, 1005, "{bad}");
+        }
+        // A number too big for u64 makes the line unreadable, so it is skipped too.
+        let text = format!(
+            "{}\n{}\n",
+            line(1000, 5),
+            line(1, 1).replace(":1,", ":99999999999999999999,")
+        );
+        assert_eq!(
+            context_usage(file_with(&text).path())
+                .unwrap()
+                .unwrap()
+                .tokens,
+            1005
+        );
     }
 
     #[test]

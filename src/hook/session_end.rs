@@ -20,10 +20,14 @@ pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
         None => ctx.new_state(true),
     };
     ctx.catch_up(&mut s);
+    // A clock set back during the session must not end it before it started.
+    let end = s
+        .started_at
+        .map_or(ctx.env.now, |start| start.max(ctx.env.now));
     let entry = session_log::Entry {
         session_id: ctx.input.session_id.clone(),
         start: s.started_at.map(timefmt::rfc3339),
-        end: timefmt::rfc3339(ctx.env.now),
+        end: timefmt::rfc3339(end),
         reason: reason.to_string(),
         handoff_updated: s.handoff_changed(&ctx.project.handoff),
         files_touched: ctx.edited_files(&s),

@@ -21,6 +21,7 @@ mod overview;
 mod plugin;
 mod postmortem;
 mod queue;
+mod robustness;
 mod settings_corpus;
 mod support;
 mod tasks;

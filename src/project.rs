@@ -102,10 +102,14 @@ impl Project {
     }
 
     /// Git's view of the handoff's age, from the cache in the state folder when HEAD and the
-    /// handoff haven't moved (hooks, `status`, `check` and `overview` share it).
-    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
+    /// handoff haven't moved (hooks, `status`, `check` and `overview` share it); git gets
+    /// `deadline` to answer.
+    pub fn staleness(
+        &self,
+        deadline: std::time::Duration,
+    ) -> Result<Option<crate::staleness::Staleness>, crate::staleness::GitError> {
         let cache = self.state_dir.join("staleness.json");
-        crate::staleness::check(&self.root, &self.handoff, &cache)
+        crate::staleness::check(&self.root, &self.handoff, &cache, deadline)
     }
 
     /// When the handoff last changed, if it exists.

@@ -14,6 +14,7 @@ use crate::edit::{self, Item, Role};
 use crate::env::Env;
 use crate::project::{self, Project};
 use crate::session_log;
+use crate::staleness;
 use crate::timefmt;
 
 /// Folders never looked into: dependencies and build output are big and hold no projects of ours.
@@ -165,7 +166,10 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
     let text = std::fs::read(&project.handoff).ok()?;
     let text = String::from_utf8_lossy(&text);
     let modified_at = project.handoff_modified();
-    let git = project.staleness().ok().flatten();
+    let git = project
+        .staleness(staleness::COMMAND_DEADLINE)
+        .ok()
+        .flatten();
     let structure = edit::structure(&text);
     let items = |role: Role| {
         structure

@@ -118,11 +118,11 @@ impl Ctx<'_> {
     }
 
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
-    /// the session would otherwise make the next start run git.
-    pub fn warm_staleness(&self) {
+    /// the session would otherwise make the next start run git. Git gets `deadline`.
+    pub fn warm_staleness(&self, deadline: std::time::Duration) {
         if self.project.handoff.exists() {
             // A failure here shows up, once, at the next SessionStart.
-            let _ = self.project.staleness();
+            let _ = self.project.staleness(deadline);
         }
     }
 

@@ -28,7 +28,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     // The SessionStart that follows the compaction then finds git's answer ready.
-    ctx.warm_staleness();
+    ctx.warm_staleness(crate::staleness::HOOK_DEADLINE);
     let age = ctx
         .handoff_age()
         .unwrap_or_else(|| "at an unknown time".into());

@@ -8,7 +8,7 @@ use crate::timefmt;
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let reason = ctx.input.reason.clone();
     log_digest(ctx, &reason);
-    ctx.warm_staleness();
+    ctx.warm_staleness(crate::staleness::SESSION_END_DEADLINE);
     None
 }
 

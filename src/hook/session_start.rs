@@ -7,7 +7,7 @@ use super::{Ctx, Reply};
 use crate::handoff::{self, utf16_len, Omission, Section};
 use crate::postmortem::{self, Postmortem};
 use crate::session_log;
-use crate::staleness::Staleness;
+use crate::staleness::{self, GitError, Staleness};
 use crate::state;
 use crate::timefmt;
 
@@ -69,6 +69,8 @@ pub struct Facts<'a> {
     pub display: &'a str,
     pub file: HandoffFile,
     pub staleness: Option<Staleness>,
+    /// git was stopped at this deadline, so [`Facts::staleness`] is missing.
+    pub git_timed_out: Option<std::time::Duration>,
     pub source: &'a str,
     pub now: DateTime<Utc>,
     pub budget: usize,
@@ -96,11 +98,15 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => HandoffFile::Missing,
         Err(e) => HandoffFile::Unreadable(e.to_string()),
     };
+    let mut git_timed_out = None;
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        match ctx.project.staleness() {
+        match ctx.project.staleness(staleness::HOOK_DEADLINE) {
             Ok(s) => s,
             Err(e) => {
-                ctx.warn(e);
+                if let GitError::TimedOut(d) = e {
+                    git_timed_out = Some(d);
+                }
+                ctx.warn(e.to_string());
                 None
             }
         }
@@ -122,6 +128,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         display: &project.handoff_display,
         file,
         staleness,
+        git_timed_out,
         source: &ctx.input.source,
         now: ctx.env.now,
         budget: project.config.budget,
@@ -402,6 +409,13 @@ fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
         h.push_str(&git_summary(s));
         h.push('\n');
     }
+    if let Some(d) = f.git_timed_out {
+        let _ = writeln!(
+            h,
+            "[handoff] Git did not answer within {}: commits since the handoff was updated are not shown.",
+            staleness::seconds(d)
+        );
+    }
     if f.source == "compact" {
         h.push_str(
             "[handoff] The conversation was just compacted: the handoff below is the state to trust.\n",
@@ -482,6 +496,7 @@ mod tests {
                 more: false,
                 top_paths: vec![("src/a.rs".into(), 3), ("README.md".into(), 1)],
             }),
+            git_timed_out: None,
             source: "startup",
             now: DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
                 .unwrap()
@@ -519,6 +534,21 @@ mod tests {
              [handoff] Git: on main, 4 commits since the handoff was last updated (most changed: src/a.rs ×3, README.md).\n\
              \n\
              # H\n\n## What's Next\n- a"
+        );
+    }
+
+    #[test]
+    fn a_git_that_timed_out_is_one_line() {
+        let p = prio();
+        let mut f = facts(present("# H\n"), &p);
+        f.staleness = None;
+        f.git_timed_out = Some(staleness::HOOK_DEADLINE);
+        assert_eq!(
+            render(&f),
+            "[handoff] docs/SESSION-HANDOFF.md is this project's session handoff, last changed 3 hours ago (2026-11-21 09:00 UTC).\n\
+             [handoff] Git did not answer within 3 s: commits since the handoff was updated are not shown.\n\
+             \n\
+             # H"
         );
     }
 

@@ -1,9 +1,40 @@
 //! Hostile or broken surroundings: odd numbers in the transcript, a clock set back, and (below)
 //! slow git, huge transcript lines and a state folder that can't be written. Hooks still exit 0
 //! with one reply or none, and never loop.
+use std::time::{Duration, Instant};
+
 use serde_json::json;
 
 use crate::support::{prompt_line, usage_line, Test, HANDOFF};
+
+/// A project with one commit of the handoff, or `None` when git is not installed.
+fn repository() -> Option<Test> {
+    let t = Test::new();
+    if !t.git(&["init", "-q", "-b", "main"]) {
+        eprintln!("skipped: git not installed");
+        return None;
+    }
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    assert!(t.git(&["add", "."]) && t.git(&["commit", "-qm", "handoff"]));
+    Some(t)
+}
+
+/// Put a `git` that runs `script` first on the PATH the binary sees.
+#[cfg(unix)]
+fn fake_git(t: &mut Test, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = t.home().join("fake-bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let git = bin.join("git");
+    std::fs::write(&git, format!("#!/bin/sh\n{script}\n")).expect("write git");
+    std::fs::set_permissions(&git, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    t.set_env("PATH", Some(&path));
+}
 
 /// A transcript line whose usage numbers add up past `u64::MAX`.
 fn overflowing_usage_line() -> String {
@@ -54,5 +85,63 @@ fn a_clock_set_back_never_ends_a_session_before_it_started() {
         log.stdout
             .starts_with("2026-11-21 12:00–12:00 UTC  ended (other)"),
         "{log}"
+    );
+}
+
+/// Far beyond any of the deadlines, far below the 30 s the fake git sleeps.
+const WELL_BEFORE_GIT_ANSWERS: Duration = Duration::from_secs(15);
+
+#[cfg(unix)]
+#[test]
+fn a_git_that_hangs_costs_the_start_its_staleness_not_its_handoff() {
+    let Some(mut t) = repository() else { return };
+    fake_git(&mut t, "sleep 30");
+    let started = Instant::now();
+    let out = t.hook("SessionStart-startup", &json!({}));
+    assert!(started.elapsed() < WELL_BEFORE_GIT_ANSWERS, "{out}");
+    let ctx = out.context();
+    let header: Vec<&str> = ctx.lines().take(3).collect();
+    insta::assert_snapshot!(header.join("\n"), @r"
+    [handoff] docs/SESSION-HANDOFF.md is this project's session handoff, last changed 2 hours ago (2026-11-21 10:00 UTC).
+    [handoff] Git did not answer within 3 s: commits since the handoff was updated are not shown.
+    ");
+    assert!(ctx.contains("## What's Next"), "{ctx}");
+    assert_eq!(
+        out.stderr,
+        "handoff: git did not answer within 3 s, so commits since the handoff was updated are left out this time\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_git_that_hangs_keeps_session_end_inside_its_budget() {
+    let Some(mut t) = repository() else { return };
+    fake_git(&mut t, "sleep 30");
+    let started = Instant::now();
+    let out = t.hook("SessionEnd-other", &json!({}));
+    assert!(started.elapsed() < WELL_BEFORE_GIT_ANSWERS, "{out}");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
+    // The digest was written before git was asked.
+    assert_eq!(
+        t.run(&["log", "--json"], "")
+            .success()
+            .stdout
+            .lines()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_git_file_leading_nowhere_is_not_a_detached_head() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".git", "gitdir: ../gone/.git/worktrees/app\n");
+    let out = t.hook("SessionStart-startup", &json!({}));
+    let ctx = out.context();
+    assert!(!ctx.contains("Git:"), "{ctx}");
+    assert_eq!(
+        t.redact(&out.stderr),
+        "handoff: [PROJECT]/.git does not lead to a git repository (no HEAD in [PROJECT]/../gone/.git/worktrees/app); fix or remove it to see commits since the handoff was updated\n"
     );
 }

@@ -18,6 +18,7 @@ pub mod claude_md;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod confine;
 pub mod document;
 pub mod edit;
 pub mod env;

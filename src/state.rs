@@ -72,6 +72,8 @@ pub struct SessionState {
     pub transcript_path: String,
     /// How far the transcript has been read.
     pub transcript_offset: u64,
+    /// Whether that offset is inside a line too long to read ([`transcript::Activity::mid_line`]).
+    pub transcript_mid_line: bool,
     /// Files edited in this session (from the transcript).
     pub edited: Vec<String>,
     /// User prompts seen in the transcript (a prompt key when the event has no `prompt_id`).
@@ -133,6 +135,7 @@ impl SessionState {
             transcript::keep_newest(&mut self.pending_bash, call);
         }
         self.transcript_offset = activity.end;
+        self.transcript_mid_line = activity.mid_line;
     }
 }
 

@@ -340,7 +340,7 @@ fn last_session(project: &Project, env: &Env) -> Check {
             "no transcript for this project yet: start a Claude Code session here, then run doctor again",
         );
     };
-    let text = match fs_err::read_to_string(&transcript) {
+    let text = match crate::confine::open_regular(&transcript).and_then(std::io::read_to_string) {
         Ok(t) => t,
         Err(e) => return check("session", Status::Warn, e.to_string()),
     };

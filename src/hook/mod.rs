@@ -92,8 +92,10 @@ impl Ctx<'_> {
             // A different transcript (e.g. after a fork): follow the new one from its start.
             s.transcript_path.clone_from(path);
             s.transcript_offset = transcript_len(path).saturating_sub(CATCH_UP_LIMIT);
+            s.transcript_mid_line = false;
         }
-        match transcript::activity_since(Path::new(path), s.transcript_offset) {
+        let from = (s.transcript_offset, s.transcript_mid_line);
+        match transcript::activity_since(Path::new(path), from.0, from.1) {
             Ok(mut activity) => {
                 let texts = std::mem::take(&mut activity.texts);
                 s.absorb(activity);

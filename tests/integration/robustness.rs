@@ -5,7 +5,27 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::support::{prompt_line, usage_line, Test, HANDOFF};
+use crate::support::{prompt_line, reply_line, tool_use_line, usage_line, Test, HANDOFF};
+
+/// Run `f` on another thread and fail the test if it takes longer than `limit` (a hook stuck on a
+/// FIFO would otherwise hang the whole test run).
+fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .expect("still running: the hook is stuck")
+}
+
+/// Make a FIFO at `path`; false when `mkfifo` is not available.
+fn mkfifo(path: &std::path::Path) -> bool {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
 
 /// A project with one commit of the handoff, or `None` when git is not installed.
 fn repository() -> Option<Test> {
@@ -143,5 +163,80 @@ fn a_git_file_leading_nowhere_is_not_a_detached_head() {
     assert_eq!(
         t.redact(&out.stderr),
         "handoff: [PROJECT]/.git does not lead to a git repository (no HEAD in [PROJECT]/../gone/.git/worktrees/app); fix or remove it to see commits since the handoff was updated\n"
+    );
+}
+
+#[test]
+fn a_fifo_as_the_transcript_is_refused_not_waited_on() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
+    if !mkfifo(&t.transcript()) {
+        eprintln!("skipped: mkfifo not available");
+        return;
+    }
+    let t = std::sync::Arc::new(t);
+    for event in [
+        "SessionStart-startup",
+        "UserPromptSubmit",
+        "Stop",
+        "PreCompact-auto",
+        "SessionEnd-other",
+    ] {
+        let run = t.clone();
+        let out = within(WELL_BEFORE_GIT_ANSWERS, move || run.hook(event, &json!({})));
+        assert!(!out.stdout.contains("block"), "{event}: {out}");
+        let stderr = t.redact(&out.stderr);
+        assert!(
+            stderr.is_empty()
+                || stderr.lines().count() == 1 && stderr.contains("is a FIFO, not a regular file"),
+            "{event}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_line_after_the_last_usage_is_passed_over() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 180_000));
+    // 16 MB of one prompt, with text that looks like a usage record inside.
+    let huge = prompt_line(&format!("\"usage\" {}", "x".repeat(16 * 1024 * 1024)));
+    t.append_transcript(&huge);
+    let out = t.hook("UserPromptSubmit", &json!({}));
+    assert!(
+        out.context()
+            .starts_with("[handoff] Context is 90% full (180,000 of 200,000 tokens)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn stop_passes_over_a_huge_unterminated_append_and_reads_on_after_it() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    // 20 MB with no newline yet: longer than any line that is read.
+    t.append_transcript(&format!(
+        "{{\"type\":\"user\",\"message\":{{\"content\":\"{}",
+        "x".repeat(20 << 20)
+    ));
+    assert_eq!(
+        t.hook("Stop", &json!({"last_assistant_message": ""}))
+            .stdout,
+        ""
+    );
+    t.append_transcript("\"}}\n");
+    let path = t.project().join("src/lib.rs").display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &path));
+    t.append_transcript(&reply_line("done"));
+    let out = t.hook("Stop", &json!({}));
+    assert!(
+        out.json()["systemMessage"]
+            .as_str()
+            .unwrap()
+            .contains("src/lib.rs changed"),
+        "{out}"
     );
 }

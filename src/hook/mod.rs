@@ -40,6 +40,9 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
     pub project: Project,
     pub warnings: Vec<String>,
+    /// The state folder's problem, said once at the end: a load and a save that fail for one
+    /// cause would otherwise say it twice. A save's failure replaces a load's.
+    pub state_problem: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -53,7 +56,8 @@ impl Ctx<'_> {
         match state::load(&self.project.sessions_dir(), &self.input.session_id) {
             Ok(s) => s,
             Err(e) => {
-                self.warn(format!("session state unreadable: {e}"));
+                self.state_problem
+                    .get_or_insert_with(|| format!("session state unreadable: {e}"));
                 None
             }
         }
@@ -62,7 +66,7 @@ impl Ctx<'_> {
     /// Save this session's state; failure (e.g. a full disk) is reported, never fatal.
     pub fn save_state(&mut self, s: &SessionState) {
         if let Err(e) = state::save(&self.project.sessions_dir(), s) {
-            self.warn(format!("could not save session state: {e}"));
+            self.state_problem = Some(e.to_string());
         }
     }
 
@@ -159,6 +163,7 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         env,
         warnings: project.config.warnings.clone(),
         project,
+        state_problem: None,
     };
     let reply = match input.hook_event_name.as_str() {
         "SessionStart" => session_start::handle(&mut ctx),
@@ -169,6 +174,9 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         // Events we don't handle: exit 0, no output.
         _ => None,
     };
+    if let Some(problem) = ctx.state_problem.take() {
+        ctx.warn(problem);
+    }
     Outcome {
         reply: reply.map(|r| r.to_json()),
         warnings: ctx.warnings,

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::{Ctx, Reply};
 use crate::config::StopMode;
 use crate::handoff;
+use crate::state;
 
 /// What Stop does this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,11 +96,31 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     // Only write when something changed: most stops read nothing new.
-    if s != before {
-        ctx.save_state(&s);
+    if s == before {
+        return reply;
     }
-    reply
+    match state::save(&ctx.project.sessions_dir(), &s) {
+        Ok(()) => reply,
+        // Unrecorded, a block or reminder would come back at every stop: fail open.
+        Err(e) if reply.is_some() => {
+            ctx.state_problem = Some(Unrecorded(e).to_string());
+            None
+        }
+        Err(e) => {
+            ctx.state_problem = Some(e.to_string());
+            None
+        }
+    }
 }
+
+/// Stop said nothing, though the session's work called for it, because it could not record
+/// having said it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{0}; until it can be, Stop does not ask for the handoff update, as it could not keep that to \
+     once per prompt — make that folder writable, or set HANDOFF_STATE_DIR to one that is"
+)]
+struct Unrecorded(state::SaveError);
 
 /// Longest wait for the turn to reach the transcript.
 const SETTLE: Duration = Duration::from_secs(1);

@@ -240,3 +240,91 @@ fn stop_passes_over_a_huge_unterminated_append_and_reads_on_after_it() {
         "{out}"
     );
 }
+
+/// A project that enforces the handoff update, with a file where its state folder should be.
+fn enforce_without_state() -> Test {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
+    let blocker = t.home().join("state-is-a-file");
+    std::fs::write(&blocker, "x").expect("write");
+    t.env("HANDOFF_STATE_DIR", Some(&blocker.display().to_string()))
+}
+
+#[test]
+fn stop_never_blocks_when_it_cannot_record_the_block() {
+    let t = enforce_without_state();
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    let path = t.project().join("src/lib.rs").display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &path));
+    for (i, active) in [false, true, false, false, true].into_iter().enumerate() {
+        t.append_transcript(&reply_line("done"));
+        let out = t.hook("Stop", &json!({"stop_hook_active": active}));
+        assert_eq!(out.stdout, "", "stop {i}: {out}");
+        assert_eq!(out.stderr.lines().count(), 1, "stop {i}: {out}");
+        assert!(
+            out.stderr
+                .contains("Stop does not ask for the handoff update"),
+            "stop {i}: {out}"
+        );
+    }
+    insta::assert_snapshot!(
+        t.redact_all(&t.hook("Stop", &json!({"prompt_id": "another"})).stderr),
+        @"handoff: could not save session state: failed to create directory `[HOME]/state-is-a-file/projects/[KEY]/sessions`: Not a directory (os error 20); until it can be, Stop does not ask for the handoff update, as it could not keep that to once per prompt — make that folder writable, or set HANDOFF_STATE_DIR to one that is"
+    );
+}
+
+#[test]
+fn stop_never_says_not_updated_right_after_an_update_it_could_not_record() {
+    let t = enforce_without_state().env("HANDOFF_STOP", Some("remind"));
+    t.hook("SessionStart-startup", &json!({}));
+    let handoff = t
+        .project()
+        .join("docs/SESSION-HANDOFF.md")
+        .display()
+        .to_string();
+    t.append_transcript(&tool_use_line(
+        "Edit",
+        &t.project().join("a.rs").display().to_string(),
+    ));
+    t.append_transcript(&tool_use_line("Edit", &handoff));
+    t.write("docs/SESSION-HANDOFF.md", &format!("{HANDOFF}- updated\n"));
+    t.append_transcript(&reply_line("done"));
+    let out = t.hook("Stop", &json!({}));
+    assert_eq!(out.stdout, "", "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn stop_blocks_at_most_once_when_the_state_folder_turns_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
+    t.hook("SessionStart-startup", &json!({}));
+    let projects = t.state().join("projects");
+    let project = std::fs::read_dir(&projects)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let sessions = project.join("sessions");
+    std::fs::set_permissions(&sessions, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(sessions.join("probe"), "x").is_ok() {
+        eprintln!("skipped: this user can write to a read-only folder");
+        return;
+    }
+    let path = t.project().join("src/lib.rs").display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &path));
+    let mut blocks = 0;
+    for _ in 0..5 {
+        t.append_transcript(&reply_line("done"));
+        let out = t.hook("Stop", &json!({}));
+        blocks += usize::from(out.stdout.contains("block"));
+        assert!(out.stderr.lines().count() <= 1, "{out}");
+    }
+    std::fs::set_permissions(&sessions, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(blocks, 0);
+}

@@ -242,7 +242,11 @@ fn hook_command(command: &str) -> Check {
 /// The handoff exists, has sections, and fits the budget.
 fn handoff_file(project: &Project) -> Check {
     let shown = &project.handoff_display;
-    let text = match fs_err::read_to_string(&project.handoff) {
+    let path = match project.handoff() {
+        Ok(path) => path,
+        Err(refused) => return check("handoff", Status::Fail, refused.to_string()),
+    };
+    let text = match crate::confine::open_regular(path).and_then(std::io::read_to_string) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return check(

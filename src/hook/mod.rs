@@ -74,7 +74,7 @@ impl Ctx<'_> {
     /// (or its last 8 MiB when `catch_up`).
     pub fn new_state(&self, catch_up: bool) -> SessionState {
         let mut s = SessionState::new(&self.input.session_id, self.env.now);
-        s.handoff_at_start = state::Fingerprint::of(&self.project.handoff);
+        s.handoff_at_start = self.project.handoff().ok().and_then(state::Fingerprint::of);
         s.transcript_path.clone_from(&self.input.transcript_path);
         let len = transcript_len(&self.input.transcript_path);
         s.transcript_offset = if catch_up {
@@ -118,7 +118,7 @@ impl Ctx<'_> {
         s.edited
             .iter()
             .map(Path::new)
-            .filter(|p| *p != self.project.handoff && !self.project.handoff.ends_with(p))
+            .filter(|p| !self.project.is_handoff(p))
             .map(|p| crate::project::display_relative(&self.project.root, p))
             .collect()
     }
@@ -126,7 +126,7 @@ impl Ctx<'_> {
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
     /// the session would otherwise make the next start run git. Git gets `deadline`.
     pub fn warm_staleness(&self, deadline: std::time::Duration) {
-        if self.project.handoff.exists() {
+        if self.project.handoff_exists() {
             // A failure here shows up, once, at the next SessionStart.
             let _ = self.project.staleness(deadline);
         }
@@ -158,10 +158,12 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         }
     };
     let project = Project::discover(env, Some(&input.cwd));
+    let mut warnings = project.config.warnings.clone();
+    warnings.extend(project.refused().map(ToString::to_string));
     let mut ctx = Ctx {
         input: &input,
         env,
-        warnings: project.config.warnings.clone(),
+        warnings,
         project,
         state_problem: None,
     };

@@ -29,7 +29,7 @@ pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
         start: s.started_at.map(timefmt::rfc3339),
         end: timefmt::rfc3339(end),
         reason: reason.to_string(),
-        handoff_updated: s.handoff_changed(&ctx.project.handoff),
+        handoff_updated: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
         files_touched: ctx.edited_files(&s),
         prompts: s.prompts,
         asked: s.asked.clone(),

@@ -48,6 +48,8 @@ pub enum HandoffFile {
     Missing,
     /// The file exists but could not be read.
     Unreadable(String),
+    /// The path leads outside the project, into `.git`, or to something that isn't a file: why.
+    Refused(String),
     /// The file's text and when it last changed.
     Present {
         text: String,
@@ -86,9 +88,13 @@ pub struct Facts<'a> {
     pub digest_is_own: bool,
 }
 
-fn context(ctx: &mut Ctx<'_>) -> String {
-    let project = &ctx.project;
-    let file = match fs_err::read(&project.handoff) {
+/// The handoff as it is now; a refused one is not opened.
+fn read_handoff(project: &crate::project::Project) -> HandoffFile {
+    let path = match project.handoff() {
+        Ok(path) => path,
+        Err(refused) => return HandoffFile::Refused(refused.to_string()),
+    };
+    match crate::confine::read_regular(path, u64::MAX) {
         Ok(bytes) => HandoffFile::Present {
             // Valid UTF-8 (the usual case) is taken as it is, without a copy.
             text: String::from_utf8(bytes)
@@ -97,7 +103,11 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => HandoffFile::Missing,
         Err(e) => HandoffFile::Unreadable(e.to_string()),
-    };
+    }
+}
+
+fn context(ctx: &mut Ctx<'_>) -> String {
+    let file = read_handoff(&ctx.project);
     let mut git_timed_out = None;
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
         match ctx.project.staleness(staleness::HOOK_DEADLINE) {
@@ -116,8 +126,25 @@ fn context(ctx: &mut Ctx<'_>) -> String {
     if let HandoffFile::Unreadable(e) = &file {
         ctx.warn(e.clone());
     }
+    let index = match ctx.project.postmortems_dir() {
+        Ok(dir) => postmortem::index(&dir),
+        Err(refused) => {
+            ctx.warn(refused.to_string());
+            postmortem::Index::default()
+        }
+    };
+    if let Some(first) = index.not_files.first() {
+        let more = match index.not_files.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        ctx.warn(format!(
+            "{}/{first}{more} is a symlink or not a regular file: left out of the postmortem index; make it a regular file",
+            crate::project::POSTMORTEMS_DIR
+        ));
+    }
     let project = &ctx.project;
-    let (postmortems, postmortems_total) = postmortem::index(&project.postmortems_dir());
+    let (postmortems, postmortems_total) = (index.list, index.total);
     let modified = match &file {
         HandoffFile::Present { modified, .. } => *modified,
         _ => None,
@@ -300,7 +327,7 @@ fn push_part(out: &mut String, part: &str) {
 pub fn render(f: &Facts<'_>) -> String {
     let extras = extras(f);
     let (text, modified) = match &f.file {
-        HandoffFile::Missing | HandoffFile::Unreadable(_) => {
+        HandoffFile::Missing | HandoffFile::Unreadable(_) | HandoffFile::Refused(_) => {
             let mut out = missing_line(f);
             for e in &extras {
                 push_part(&mut out, &e.text());
@@ -360,6 +387,7 @@ fn missing_line(f: &Facts<'_>) -> String {
         (HandoffFile::Unreadable(e), _) => {
             format!("[handoff] {} exists but could not be read: {e}", f.display)
         }
+        (HandoffFile::Refused(why), _) => format!("[handoff] No handoff shown: {why}."),
         (_, Some(t)) => format!(
             "[handoff] No memory for task {} yet: {} does not exist. `handoff checkpoint --task {} \"…\"` \
              creates it.",

@@ -60,7 +60,8 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         .var("HANDOFF_STOP")
         .and_then(StopMode::parse)
         .unwrap_or(ctx.project.config.stop);
-    if mode == StopMode::Off {
+    // A refused handoff (already reported) can't be asked for.
+    if mode == StopMode::Off || ctx.project.refused().is_some() {
         return None;
     }
     let mut s = match ctx.load_state() {
@@ -79,7 +80,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         mode,
         skip: ctx.env.flag("HANDOFF_SKIP"),
         hook_active: ctx.input.stop_hook_active,
-        handoff_changed: s.handoff_changed(&ctx.project.handoff),
+        handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
         work_done: !edited.is_empty(),
         blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
@@ -183,7 +184,7 @@ fn since(ctx: &Ctx<'_>) -> String {
 }
 
 fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
-    if !ctx.project.handoff.exists() {
+    if !ctx.project.handoff_exists() {
         return format!(
             "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
              `handoff init`) before you finish.",
@@ -202,7 +203,11 @@ fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
 
 fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
     let display = &ctx.project.handoff_display;
-    let sections = section_titles(&ctx.project.handoff);
+    let sections = ctx
+        .project
+        .handoff()
+        .map(section_titles)
+        .unwrap_or_default();
     let what = if sections.is_empty() {
         format!(
             "Create {display} (`handoff init` writes a template) with Current State, What Was Done, \
@@ -224,7 +229,8 @@ fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
 
 /// The handoff's section titles, for telling the agent what to update.
 fn section_titles(path: &std::path::Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let read = crate::confine::open_regular(path).and_then(std::io::read_to_string);
+    let Ok(text) = read else {
         return Vec::new();
     };
     let text = handoff::normalize_newlines(&text);

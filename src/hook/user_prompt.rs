@@ -7,7 +7,8 @@ use crate::transcript::{self, STANDARD_WINDOW};
 
 /// Answer a UserPromptSubmit event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
-    if ctx.input.transcript_path.is_empty() {
+    // A refused handoff (already reported) can't be brought up to date.
+    if ctx.input.transcript_path.is_empty() || ctx.project.refused().is_some() {
         return None;
     }
     let usage = match transcript::context_usage(Path::new(&ctx.input.transcript_path)) {

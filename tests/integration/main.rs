@@ -8,6 +8,7 @@
 
 mod checkpoint;
 mod cli;
+mod confined;
 mod corpus;
 mod digest;
 mod doctor;

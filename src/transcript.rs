@@ -349,7 +349,7 @@ pub fn first_line(text: &str) -> String {
 }
 
 /// How full the context is: the newest main-chain usage record, or the size after the newest
-/// compaction when that came later. Reads backwards from the end, at most [`MAX_TAIL_SCAN`] bytes
+/// compaction when that came later. Reads backwards from the end, at most 32 MiB
 /// and each line once (twice when it spans two reads); `None` if nothing is found.
 pub fn context_usage(path: &Path) -> std::io::Result<Option<ContextUsage>> {
     let mut file = crate::confine::open_regular(path)?;

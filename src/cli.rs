@@ -15,6 +15,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "ID", value_parser = crate::project::parse_task)]
     pub task: Option<String>,
 
+    /// Use FILE as the project's handoff instead of the configured path. It may be anywhere: the
+    /// paths in a repository's own files must stay inside it, but this one is yours. Default:
+    /// $HANDOFF_FILE.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -3,6 +3,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::confine::Named;
+
+/// A config larger than this is not read: settings fit in a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Where the handoff lives when the config says nothing.
 pub const DEFAULT_PATH: &str = "docs/SESSION-HANDOFF.md";
 /// Default budget for everything SessionStart injects, in UTF-16 code units.
@@ -90,17 +95,27 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Read `<root>/.claude/handoff.json`; a missing file gives the defaults, a broken one the
-    /// defaults plus a warning.
+    /// Read `<root>/.claude/handoff.json`; a missing file gives the defaults, a broken one (or
+    /// one that leads outside the project, or isn't a regular file) the defaults plus a warning.
     pub fn load(root: &Path) -> Self {
-        let path = root.join(CONFIG_PATH);
-        match fs_err::read_to_string(&path) {
-            Ok(text) => Self::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
-            Err(e) => Self {
-                warnings: vec![format!("{e}; using defaults")],
-                ..Self::default()
+        let warn = |warning: String| Self {
+            warnings: vec![warning],
+            ..Self::default()
+        };
+        let path = match crate::confine::file(root, Path::new(CONFIG_PATH), Named::Config) {
+            Ok(path) => path,
+            Err(refused) => return warn(refused.to_string()),
+        };
+        match crate::confine::read_regular(&path, MAX_CONFIG_BYTES) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Self::parse(&text, &path.display().to_string()),
+                Err(_) => warn(format!(
+                    "{}: not UTF-8 text; using defaults",
+                    path.display()
+                )),
             },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
+            Err(e) => warn(format!("{e}; using defaults")),
         }
     }
 

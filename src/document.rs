@@ -8,11 +8,15 @@ use crate::templates::{self, Template};
 
 /// The handoff's text, or `None` when it doesn't exist.
 pub fn read(project: &Project) -> Result<Option<String>> {
-    match fs_err::read(&project.handoff) {
-        Ok(bytes) => text(project, bytes).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    let opened = crate::confine::open_regular(project.handoff()?);
+    let mut file = match opened {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    text(project, bytes).map(Some)
 }
 
 /// The handoff's text; a missing file is an error that says how to create one.
@@ -79,7 +83,7 @@ fn lock(project: &Project) -> Result<std::path::PathBuf> {
 /// Create the handoff with `text` under its lock, unless it exists: a command that got there first
 /// (a `checkpoint` creates a missing file too) keeps what it wrote. Returns whether it was created.
 pub fn create(project: &Project, text: &str) -> Result<bool> {
-    fs_atomic::update(&project.handoff, &lock(project)?, |current| {
+    fs_atomic::update(project.handoff()?, &lock(project)?, |current| {
         let created = current.is_none();
         Ok::<_, Error>((created.then(|| text.as_bytes().to_vec()), created))
     })
@@ -92,7 +96,7 @@ pub fn change<T>(
     env: &Env,
     edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
 ) -> Result<Changed<T>> {
-    fs_atomic::update(&project.handoff, &lock(project)?, |current| {
+    fs_atomic::update(project.handoff()?, &lock(project)?, |current| {
         let created = current.is_none();
         let text = if let Some(bytes) = current {
             text(project, bytes)?

@@ -614,13 +614,14 @@ impl<'t> Doc<'t> {
         }
     }
 
-    /// The part that plays `role`: the most specific title wins, then the first in the file.
+    /// The part that plays `role`: the most specific title wins, then the first in the file. A
+    /// part plays one role only (its first in [`Role::ALL`]), so two edits never hit one section.
     fn find(&self, role: Role) -> Option<usize> {
         role.aliases().iter().find_map(|alias| {
-            self.parts
-                .iter()
-                .copied()
-                .find(|&i| handoff::title_matches(&self.spans[i].title, alias))
+            self.parts.iter().copied().find(|&i| {
+                let title = &self.spans[i].title;
+                handoff::title_matches(title, alias) && Role::of_title(title) == Some(role)
+            })
         })
     }
 
@@ -710,6 +711,28 @@ pub struct Edit {
     pub created: bool,
 }
 
+impl Edit {
+    /// The edit of an LF copy, written back with the CR line endings of the original.
+    fn in_cr(mut self, cr: bool) -> Self {
+        if cr {
+            self.text = self.text.replace('\n', "\r");
+        }
+        self
+    }
+}
+
+/// A text whose lines end in a lone CR (classic Mac OS) as LF, and whether it was one: such a file
+/// is a document like the others, its sections and items found and its line endings kept.
+fn as_lf(text: &str) -> (Cow<'_, str>, bool) {
+    let cr = memchr::memchr(b'\r', text.as_bytes()).is_some()
+        && memchr::memchr(b'\n', text.as_bytes()).is_none();
+    if cr {
+        (Cow::Owned(text.replace('\r', "\n")), true)
+    } else {
+        (Cow::Borrowed(text), false)
+    }
+}
+
 /// One list item to write: `- {prefix}{text}`, with more lines indented under it.
 fn item_block(marker: &str, prefix: &str, text: &str, nl: &str) -> String {
     let indent = " ".repeat(marker.chars().count());
@@ -785,7 +808,8 @@ fn date_heading(body: &mut Body, today: &str, nl: &str) {
 /// when there is none. Template placeholders in that part go; a table gets a row instead of a
 /// bullet; a log kept under dated sub-headings gets today's.
 pub fn append(text: &str, role: Role, stamp: &str, entry: &str, today: &str) -> Edit {
-    let doc = Doc::new(text);
+    let (text, cr) = as_lf(text);
+    let doc = Doc::new(&text);
     let nl = doc.nl;
     let (mut body, at) = doc.target(role);
     body.remove_placeholders();
@@ -827,6 +851,7 @@ pub fn append(text: &str, role: Role, stamp: &str, entry: &str, today: &str) -> 
         section,
         created: at.is_none(),
     }
+    .in_cr(cr)
 }
 
 /// The queue: the items of the part that plays [`Role::Next`], numbered from 1.
@@ -840,7 +865,8 @@ pub struct Queue {
 
 /// The document's queue, or `None` when it has no such section.
 pub fn queue(text: &str) -> Option<Queue> {
-    let doc = Doc::new(text);
+    let (text, _) = as_lf(text);
+    let doc = Doc::new(&text);
     let i = doc.find(Role::Next)?;
     Some(Queue {
         section: doc.spans[i].title.clone(),
@@ -856,7 +882,8 @@ pub fn queue(text: &str) -> Option<Queue> {
 /// Add an item to the queue: after the last one of the same or higher priority, else before the
 /// first of lower priority, else at the end.
 pub fn push(text: &str, item: &str, priority: Option<u8>) -> Edit {
-    let doc = Doc::new(text);
+    let (text, cr) = as_lf(text);
+    let doc = Doc::new(&text);
     let nl = doc.nl;
     let (mut body, at) = doc.target(Role::Next);
     body.remove_placeholders();
@@ -903,6 +930,7 @@ pub fn push(text: &str, item: &str, priority: Option<u8>) -> Edit {
         section,
         created: at.is_none(),
     }
+    .in_cr(cr)
 }
 
 /// Which queue item a command means.
@@ -991,7 +1019,8 @@ fn pick(body: &Body, sel: &Selector) -> Result<(usize, usize, Item), PickError> 
 /// Mark a queue item `IN_PROGRESS`. Returns the edit (unchanged text when it already was) and the
 /// item as it was.
 pub fn start(text: &str, sel: &Selector) -> Result<(Edit, Item), PickError> {
-    let doc = Doc::new(text);
+    let (lf, cr) = as_lf(text);
+    let doc = Doc::new(&lf);
     let at = doc.find(Role::Next).ok_or(PickError::Empty)?;
     let mut body = doc.body(at);
     let (_, i, item) = pick(&body, sel)?;
@@ -1018,7 +1047,8 @@ pub fn start(text: &str, sel: &Selector) -> Result<(Edit, Item), PickError> {
             text: doc.splice(vec![edit]),
             section,
             created: false,
-        },
+        }
+        .in_cr(cr),
         item,
     ))
 }
@@ -1027,7 +1057,8 @@ pub fn start(text: &str, sel: &Selector) -> Result<(Edit, Item), PickError> {
 /// list of progress markers), with the lines under it. Returns the edit (naming the done section)
 /// and the item.
 pub fn done(text: &str, sel: &Selector, date: &str) -> Result<(Edit, Item), PickError> {
-    let doc = Doc::new(text);
+    let (text, cr) = as_lf(text);
+    let doc = Doc::new(&text);
     let nl = doc.nl;
     let from = doc.find(Role::Next).ok_or(PickError::Empty)?;
     let mut queue = doc.body(from);
@@ -1073,7 +1104,8 @@ pub fn done(text: &str, sel: &Selector, date: &str) -> Result<(Edit, Item), Pick
             text: doc.splice(edits),
             section,
             created: at.is_none(),
-        },
+        }
+        .in_cr(cr),
         item,
     ))
 }
@@ -1108,6 +1140,8 @@ pub struct Structure {
 
 /// Read a document's structure.
 pub fn structure(text: &str) -> Structure {
+    let (text, _) = as_lf(text);
+    let text = text.as_ref();
     let doc = Doc::new(text);
     let first_part = doc.parts.first().copied().unwrap_or(doc.spans.len());
     let mut title = None;
@@ -1644,5 +1678,91 @@ mod tests {
         assert_eq!(s.sections[0].text, "- **P0**: a\n- (to do)");
         assert_eq!(s.sections[1].role, None);
         assert_eq!(s.sections[1].text, "text");
+    }
+
+    #[test]
+    fn a_title_with_two_roles_plays_the_first() {
+        // "What's Next" and "What Was Done" in one title: the queue, and the done list is new.
+        let text = "## What's Next and What Was Done\n- one\n- two\n";
+        let (edit, item) = done(text, &Selector::Number(1), TODAY).unwrap();
+        assert_eq!(item.text, "one");
+        assert_eq!(
+            edit.text,
+            "## What's Next and What Was Done\n- two\n\n## What Was Done This Session\n\n- 2026-11-21 — one\n"
+        );
+        let edit = append(text, Role::Done, STAMP, "new", TODAY);
+        assert!(edit.created, "{}", edit.text);
+    }
+
+    #[test]
+    fn cr_only_files_are_documents_and_stay_cr() {
+        let text = "# T\r\r## What's Next\r- one\r- two\r\r## What Was Done\r- old\r";
+        let (edit, item) = done(text, &Selector::Number(1), TODAY).unwrap();
+        assert_eq!(item.text, "one");
+        assert_eq!(
+            edit.text,
+            "# T\r\r## What's Next\r- two\r\r## What Was Done\r- old\r- 2026-11-21 — one\r"
+        );
+        let (edit, _) = start(text, &Selector::Number(2)).unwrap();
+        assert_eq!(
+            edit.text,
+            "# T\r\r## What's Next\r- one\r- IN_PROGRESS: two\r\r## What Was Done\r- old\r"
+        );
+        let edit = push(text, "three", None);
+        assert!(edit.text.contains("- two\r- three\r\r"), "{:?}", edit.text);
+        let edit = append(text, Role::Failed, STAMP, "a\nb", TODAY);
+        assert!(!edit.text.contains('\n'), "{:?}", edit.text);
+        assert!(edit
+            .text
+            .ends_with("## What Failed\r\r- 2026-11-21 12:00 UTC — a\r  b\r"));
+        assert_eq!(queue(text).unwrap().items.len(), 2);
+        let s = structure(text);
+        assert_eq!(s.title.as_deref(), Some("T"));
+        assert_eq!(s.sections.len(), 2);
+        assert_eq!(s.sections[0].line, 3);
+    }
+
+    #[test]
+    fn odd_line_endings_never_panic() {
+        // Lone CRs among LF lines: found by fuzzing, once a panic in `done`.
+        let pieces = [
+            "# H",
+            "## What's Next",
+            "## What Was Done",
+            "- one",
+            "1. a",
+            "",
+            "text",
+            "  - sub",
+            "```",
+            "| a |",
+            "|---|",
+            "<!--",
+            "-->",
+            "### 2026-01-01",
+        ];
+        let ends = ["\r", "\n", "\r\n"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            for _ in 0..next(10) {
+                text.push_str(pieces[next(pieces.len())]);
+                text.push_str(ends[next(ends.len())]);
+            }
+            let _ = done(&text, &Selector::Number(1), TODAY);
+            let _ = start(&text, &Selector::Number(1));
+            let _ = push(&text, "x", Some(1));
+            let _ = append(&text, Role::Done, STAMP, "e", TODAY);
+            let _ = structure(&text);
+        }
+        let found =
+            "## What's Next\r## What Was Done\r- one\r\r\n|---|\n- two\r| a |\r# H\r|---|\r\n";
+        let _ = done(found, &Selector::Number(1), TODAY);
     }
 }

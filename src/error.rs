@@ -38,6 +38,10 @@ pub enum Error {
     #[error("could not read the hook event on stdin: {0}")]
     HookInput(String),
 
+    /// A file the project names leads outside it, into `.git`, or to something that isn't a file.
+    #[error(transparent)]
+    Refused(#[from] crate::confine::Refused),
+
     /// The command line asks for something impossible (clap checks the rest); exits 64.
     #[error("{0}")]
     Usage(String),

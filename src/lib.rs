@@ -3,8 +3,9 @@
 //! Two ways in, both thin: the command line ([`cli`] → [`commands`]) and the hook event on stdin
 //! ([`hook`]). Underneath is a pure core — [`handoff`] (parse and pack the document under a budget),
 //! [`transcript`] (what the session did, how full the context is) — and the edges: [`project`]
-//! (where things live), [`state`] (per-session memory between hook calls), [`staleness`] (git),
-//! [`fs_atomic`] (writes that never leave a torn file).
+//! (where things live), [`confine`] (what a repository names stays inside it), [`state`]
+//! (per-session memory between hook calls), [`staleness`] (git), [`fs_atomic`] (writes that never
+//! leave a torn file).
 //!
 //! Setting up: [`settings`] edits Claude Code's settings.json through [`json_text`], which keeps
 //! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
@@ -18,6 +19,7 @@ pub mod claude_md;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod confine;
 pub mod document;
 pub mod edit;
 pub mod env;

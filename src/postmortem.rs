@@ -120,23 +120,46 @@ pub fn parse(file: &str, text: &str) -> Postmortem {
     }
 }
 
+/// The postmortems SessionStart lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Index {
+    /// The newest [`MAX_INDEXED`], newest first.
+    pub list: Vec<Postmortem>,
+    /// How many there are in all.
+    pub total: usize,
+    /// Postmortems left unread because they are symlinks or not regular files: a link could lead
+    /// outside the project, a FIFO would block.
+    pub not_files: Vec<String>,
+}
+
 /// The newest [`MAX_INDEXED`] postmortems in `dir` (by the date their names start with, newest
 /// first), and how many there are in all. A missing folder has none.
-pub fn index(dir: &Path) -> (Vec<Postmortem>, usize) {
+pub fn index(dir: &Path) -> Index {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return (Vec::new(), 0);
+        return Index::default();
     };
+    let mut not_files = Vec::new();
     let mut names: Vec<String> = entries
         .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| {
+        .filter_map(|e| Some((e.file_name().into_string().ok()?, e.file_type().ok()?)))
+        .filter(|(n, _)| {
             !n.starts_with('.')
                 && Path::new(n)
                     .extension()
                     .is_some_and(|x| x.eq_ignore_ascii_case("md"))
                 && !n.eq_ignore_ascii_case("README.md")
         })
+        .filter_map(|(n, kind)| {
+            // The entry itself, not what a link leads to.
+            if kind.is_file() {
+                Some(n)
+            } else {
+                not_files.push(n);
+                None
+            }
+        })
         .collect();
+    not_files.sort();
     let total = names.len();
     // Dated names newest first, then the rest by name.
     names.sort_by(|a, b| date_prefix(b).cmp(&date_prefix(a)).then_with(|| a.cmp(b)));
@@ -151,7 +174,11 @@ pub fn index(dir: &Path) -> (Vec<Postmortem>, usize) {
             Some(parse(&name, &String::from_utf8_lossy(&bytes)))
         })
         .collect();
-    (list, total)
+    Index {
+        list,
+        total,
+        not_files,
+    }
 }
 
 #[cfg(test)]
@@ -230,7 +257,7 @@ mod tests {
         write("undated.md", "# Postmortem: U\n");
         write("README.md", "# About\n");
         write("notes.txt", "x");
-        let (list, total) = index(dir.path());
+        let Index { list, total, .. } = index(dir.path());
         let titles: Vec<&str> = list.iter().map(|p| p.title.as_str()).collect();
         assert_eq!(titles, ["C", "B", "A", "U"]);
         assert_eq!(total, 4);
@@ -238,9 +265,37 @@ mod tests {
             write(&format!("2027-01-{:02}-x.md", i % 28 + 1), "# X\n");
             write(&format!("2027-02-{i:02}-y.md"), "# Y\n");
         }
-        let (list, total) = index(dir.path());
+        let Index { list, total, .. } = index(dir.path());
         assert_eq!(list.len(), MAX_INDEXED);
         assert!(total > MAX_INDEXED);
-        assert_eq!(index(&dir.path().join("missing")), (Vec::new(), 0));
+        assert_eq!(index(&dir.path().join("missing")), Index::default());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_special_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.md");
+        crate::fs_atomic::write(
+            &outside,
+            b"# Postmortem: secret\n",
+            crate::fs_atomic::Durability::Fast,
+        )
+        .unwrap();
+        let pm = dir.path().join("pm");
+        std::fs::create_dir(&pm).unwrap();
+        std::os::unix::fs::symlink(&outside, pm.join("2026-01-01-link.md")).unwrap();
+        std::fs::create_dir(pm.join("2026-01-02-folder.md")).unwrap();
+        crate::fs_atomic::write(
+            &pm.join("2026-01-03-real.md"),
+            b"# Postmortem: real\n",
+            crate::fs_atomic::Durability::Fast,
+        )
+        .unwrap();
+        let i = index(&pm);
+        assert_eq!(i.list.len(), 1);
+        assert_eq!(i.list[0].title, "real");
+        assert_eq!(i.total, 1);
+        assert_eq!(i.not_files, ["2026-01-01-link.md", "2026-01-02-folder.md"]);
     }
 }

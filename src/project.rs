@@ -2,6 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::confine::{self, Named, Refused};
 use crate::env::Env;
 
 /// A project as `handoff` sees it.
@@ -11,15 +12,16 @@ pub struct Project {
     pub root: PathBuf,
     /// Settings from `.claude/handoff.json`.
     pub config: Config,
-    /// The handoff file, absolute.
-    pub handoff: PathBuf,
+    /// The handoff file to read and write, or why it is refused; see [`Project::handoff`].
+    handoff: Result<PathBuf, Refused>,
+    /// The handoff file as configured, joined to the root: what an edit of it is called.
+    handoff_named: PathBuf,
     /// The handoff file as shown to people and the model: relative to the root, with `/`.
     pub handoff_display: String,
     /// The task whose memory file is [`Project::handoff`] (`--task`, `$HANDOFF_TASK`), if any.
     pub task: Option<String>,
-    /// The project-wide handoff, which differs from [`Project::handoff`] when a task is selected.
-    pub project_handoff: PathBuf,
-    /// [`Project::project_handoff`] as shown to people and the model.
+    /// The project-wide handoff as shown to people and the model; it differs from
+    /// [`Project::handoff`] when a task is selected.
     pub project_handoff_display: String,
     /// This project's (or task's) state folder, outside the work tree so it never shows in
     /// `git status`; each task has its own.
@@ -58,7 +60,9 @@ impl Project {
         Self::at(env, found.unwrap_or(&env.cwd).to_path_buf())
     }
 
-    /// The project rooted at `root`; `$HANDOFF_TASK` selects a task's memory file.
+    /// The project rooted at `root`; `$HANDOFF_TASK` selects a task's memory file, and
+    /// `$HANDOFF_FILE` (the user's own choice, so it may be anywhere) replaces the configured
+    /// handoff.
     pub fn at(env: &Env, root: PathBuf) -> Self {
         let root = if root.is_absolute() {
             root
@@ -66,31 +70,66 @@ impl Project {
             env.cwd.join(root)
         };
         let config = Config::load(&root);
-        let project_handoff = root.join(&config.path);
+        let users_file = env.var("HANDOFF_FILE").map(|f| env.cwd.join(f));
+        let project_handoff = users_file
+            .clone()
+            .unwrap_or_else(|| root.join(&config.path));
         let project_handoff_display = display_relative(&root, &project_handoff);
         let state_root = state_root(env);
         let mut state_dir = state_root.join("projects").join(project_key(&root));
         let task = env.var("HANDOFF_TASK").map(str::to_string);
-        let handoff = match &task {
-            Some(id) => {
+        let (handoff_named, handoff) = match (&task, users_file) {
+            (Some(id), _) => {
                 let key = task_key(id);
                 state_dir = state_dir.join("tasks").join(&key);
-                root.join(config.task_path.replace("{task}", &key))
+                let named = config.task_path.replace("{task}", &key);
+                let checked = confine::file(&root, Path::new(&named), Named::Task);
+                (root.join(named), checked)
             }
-            None => project_handoff.clone(),
+            (None, Some(file)) => (file.clone(), confine::users_file(&file)),
+            (None, None) => {
+                let checked = confine::file(&root, Path::new(&config.path), Named::Handoff);
+                (project_handoff, checked)
+            }
         };
-        let handoff_display = display_relative(&root, &handoff);
+        let handoff_display = display_relative(&root, &handoff_named);
         Self {
             root,
             config,
             handoff,
+            handoff_named,
             handoff_display,
             task,
-            project_handoff,
             project_handoff_display,
             state_dir,
             state_root,
         }
+    }
+
+    /// The handoff file to read and write: the configured one with the symlinks inside the project
+    /// resolved, or why it is refused (it leads outside the project or into `.git`, or is not a
+    /// regular file), in which case nothing may read or write it.
+    pub fn handoff(&self) -> Result<&Path, Refused> {
+        self.handoff.as_deref().map_err(Clone::clone)
+    }
+
+    /// Why the handoff is refused, if it is.
+    pub fn refused(&self) -> Option<&Refused> {
+        self.handoff.as_ref().err()
+    }
+
+    /// Whether the handoff exists (a refused one doesn't, as far as anyone may tell).
+    pub fn handoff_exists(&self) -> bool {
+        self.handoff().is_ok_and(Path::exists)
+    }
+
+    /// Whether `path` (from the transcript) names the handoff, as configured or as resolved.
+    pub fn is_handoff(&self, path: &Path) -> bool {
+        let resolved = self.handoff.as_deref().ok();
+        [Some(self.handoff_named.as_path()), resolved]
+            .into_iter()
+            .flatten()
+            .any(|h| h == path || h.ends_with(path))
     }
 
     /// The project's name: its folder's.
@@ -102,35 +141,42 @@ impl Project {
     }
 
     /// Git's view of the handoff's age, from the cache in the state folder when HEAD and the
-    /// handoff haven't moved (hooks, `status`, `check` and `overview` share it).
-    pub fn staleness(&self) -> Result<Option<crate::staleness::Staleness>, String> {
+    /// handoff haven't moved (hooks, `status`, `check` and `overview` share it); git gets
+    /// `deadline` to answer.
+    pub fn staleness(
+        &self,
+        deadline: std::time::Duration,
+    ) -> Result<Option<crate::staleness::Staleness>, crate::staleness::GitError> {
+        let Ok(handoff) = self.handoff() else {
+            return Ok(None);
+        };
         let cache = self.state_dir.join("staleness.json");
-        crate::staleness::check(&self.root, &self.handoff, &cache)
+        crate::staleness::check(&self.root, handoff, &cache, deadline)
     }
 
     /// When the handoff last changed, if it exists.
     pub fn handoff_modified(&self) -> Option<chrono::DateTime<chrono::Utc>> {
-        std::fs::metadata(&self.handoff)
+        std::fs::metadata(self.handoff().ok()?)
             .and_then(|m| m.modified())
             .ok()
             .map(crate::timefmt::from_system)
     }
 
-    /// The folder of postmortems, shared by every task.
-    pub fn postmortems_dir(&self) -> PathBuf {
-        self.root.join(POSTMORTEMS_DIR)
+    /// The folder of postmortems, shared by every task, or why it is refused.
+    pub fn postmortems_dir(&self) -> Result<PathBuf, Refused> {
+        confine::folder(&self.root, Path::new(POSTMORTEMS_DIR), Named::Postmortems)
     }
 
     /// The lock taken around every read-modify-write of the handoff. It lives in the state root,
     /// keyed by the handoff's real path, so every process that edits the file takes the same lock
     /// whichever way it named the project.
     pub fn lock_file(&self) -> PathBuf {
-        let real = self
-            .handoff
+        let handoff = self.handoff().unwrap_or(&self.handoff_named);
+        let real = handoff
             .parent()
             .and_then(|dir| std::fs::canonicalize(dir).ok())
-            .zip(self.handoff.file_name())
-            .map_or_else(|| self.handoff.clone(), |(dir, name)| dir.join(name));
+            .zip(handoff.file_name())
+            .map_or_else(|| handoff.to_path_buf(), |(dir, name)| dir.join(name));
         let key = fnv1a64(real.to_string_lossy().as_bytes());
         self.state_root
             .join("locks")
@@ -291,8 +337,8 @@ mod tests {
     fn handoff_path_defaults_and_displays_relative() {
         let p = Project::discover(&env(&[("HOME", "/h")]), Some("/nonexistent/p"));
         assert_eq!(
-            p.handoff,
-            PathBuf::from("/nonexistent/p/docs/SESSION-HANDOFF.md")
+            p.handoff().unwrap(),
+            Path::new("/nonexistent/p/docs/SESSION-HANDOFF.md")
         );
         assert_eq!(p.handoff_display, "docs/SESSION-HANDOFF.md");
     }
@@ -342,11 +388,11 @@ mod tests {
         let e = env(&[("HOME", "/h"), ("HANDOFF_TASK", "T-1")]);
         let task = Project::discover(&e, Some("/p"));
         assert_eq!(
-            task.handoff,
-            PathBuf::from("/p/working/T-1/session_memory.md")
+            task.handoff().unwrap(),
+            Path::new("/p/working/T-1/session_memory.md")
         );
         assert_eq!(task.handoff_display, "working/T-1/session_memory.md");
-        assert_eq!(task.project_handoff, plain.handoff);
+        assert_eq!(task.project_handoff_display, plain.handoff_display);
         assert_eq!(task.state_dir, plain.state_dir.join("tasks/T-1"));
         assert_ne!(task.lock_file(), plain.lock_file());
         let other = Project::discover(&env(&[("HOME", "/h"), ("HANDOFF_TASK", "T-2")]), Some("/p"));
@@ -374,6 +420,31 @@ mod tests {
             );
         }
         assert_ne!(task_key("a/b"), task_key("a\\b"));
+    }
+
+    #[test]
+    fn the_handoff_is_confined_unless_the_user_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("app");
+        let config = root.join(crate::config::CONFIG_PATH);
+        crate::fs_atomic::write(
+            &config,
+            br#"{"path":"../x.md"}"#,
+            crate::fs_atomic::Durability::Fast,
+        )
+        .unwrap();
+        let e = env(&[("HOME", "/h")]);
+        let p = Project::at(&e, root.clone());
+        assert_eq!(p.refused().map(|r| r.named.as_str()), Some("../x.md"));
+        assert!(!p.handoff_exists());
+        let mine = dir.path().join("mine.md");
+        let p = Project::at(
+            &e.with_var("HANDOFF_FILE", &mine.display().to_string()),
+            root,
+        );
+        assert_eq!(p.handoff().unwrap(), mine);
+        assert_eq!(p.handoff_display, mine.display().to_string());
+        assert_eq!(p.project_handoff_display, p.handoff_display);
     }
 
     #[test]

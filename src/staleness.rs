@@ -2,9 +2,10 @@
 //!
 //! HEAD is read straight from `.git` (no process); `git` runs only when HEAD or the handoff changed
 //! since the last look, and the answer is cached in the project's state folder.
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::SystemTime;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,43 @@ use crate::fs_atomic::{self, Durability};
 pub const WALK_LIMIT: usize = 500;
 /// Changed paths named in the header.
 pub const TOP_PATHS: usize = 3;
+
+/// How long git may take in SessionStart and PreCompact, well inside the hooks' 10 s timeout.
+pub const HOOK_DEADLINE: Duration = Duration::from_secs(3);
+/// How long git may take in SessionEnd, whose hooks share 1.5 s.
+pub const SESSION_END_DEADLINE: Duration = Duration::from_millis(500);
+/// How long git may take for a command: nobody times those out, but CI shouldn't hang.
+pub const COMMAND_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Why git's view of the handoff is missing; what needs it goes on without.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// There is no `git` to run.
+    #[error("git is not installed or not on PATH; install it to see commits since the handoff was updated")]
+    NotInstalled,
+    /// `git` could not be started.
+    #[error("could not run git: {0}; commits since the handoff was updated are left out")]
+    Spawn(#[source] std::io::Error),
+    /// `git log` failed; its first line of stderr.
+    #[error("git log failed: {0}; commits since the handoff was updated are left out")]
+    Failed(String),
+    /// git was still running at the deadline, and was stopped.
+    #[error("git did not answer within {}, so commits since the handoff was updated are left out this time", seconds(*.0))]
+    TimedOut(Duration),
+    /// A `.git` file or folder that leads to no repository.
+    #[error("{} does not lead to a git repository ({}); fix or remove it to see commits since the handoff was updated", .dot_git.display(), .why)]
+    Broken { dot_git: PathBuf, why: String },
+}
+
+/// "3 s", "0.5 s"
+pub fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
+}
 
 /// Git's view of the handoff's age.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,24 +79,40 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// Find the repository containing `start`, without running git.
-    pub fn find(start: &Path) -> Option<Self> {
+    /// Find the repository containing `start`, without running git; `Ok(None)` when there is none.
+    pub fn find(start: &Path) -> Result<Option<Self>, GitError> {
         let mut dir = Some(start);
         while let Some(d) = dir {
             let dot_git = d.join(".git");
-            if dot_git.is_dir() {
-                return Some(Self::with_git_dir(d.to_path_buf(), dot_git));
-            }
-            if dot_git.is_file() {
+            let broken = |why: &str| GitError::Broken {
+                dot_git: dot_git.clone(),
+                why: why.to_string(),
+            };
+            let Ok(meta) = std::fs::metadata(&dot_git) else {
+                dir = d.parent();
+                continue;
+            };
+            let git_dir = if meta.is_dir() {
+                dot_git.clone()
+            } else if meta.is_file() && meta.len() <= 4096 {
                 // A linked worktree or submodule: ".git" holds "gitdir: <path>".
-                let text = std::fs::read_to_string(&dot_git).ok()?;
-                let target = text.trim().strip_prefix("gitdir:")?.trim();
-                let git_dir = d.join(target);
-                return Some(Self::with_git_dir(d.to_path_buf(), git_dir));
+                let text = std::fs::read_to_string(&dot_git).map_err(|e| broken(&e.to_string()))?;
+                let target = text
+                    .trim()
+                    .strip_prefix("gitdir:")
+                    .ok_or_else(|| broken("no \"gitdir:\" line"))?
+                    .trim();
+                d.join(target)
+            } else {
+                return Err(broken("neither a folder nor a \"gitdir:\" file"));
+            };
+            // Without HEAD it is not a repository (a gitdir that was moved or deleted).
+            if !git_dir.join("HEAD").is_file() {
+                return Err(broken(&format!("no HEAD in {}", git_dir.display())));
             }
-            dir = d.parent();
+            return Ok(Some(Self::with_git_dir(d.to_path_buf(), git_dir)));
         }
-        None
+        Ok(None)
     }
 
     fn with_git_dir(top: PathBuf, git_dir: PathBuf) -> Self {
@@ -110,10 +164,15 @@ struct Cached {
     value: Staleness,
 }
 
-/// Staleness of `handoff` (absolute), using and refreshing the cache at `cache`.
-/// `Ok(None)` when the project isn't in a git repository.
-pub fn check(root: &Path, handoff: &Path, cache: &Path) -> Result<Option<Staleness>, String> {
-    let Some(repo) = Repo::find(root) else {
+/// Staleness of `handoff` (absolute), using and refreshing the cache at `cache`; git is stopped
+/// when it runs past `deadline`. `Ok(None)` when the project isn't in a git repository.
+pub fn check(
+    root: &Path,
+    handoff: &Path,
+    cache: &Path,
+    deadline: Duration,
+) -> Result<Option<Staleness>, GitError> {
+    let Some(repo) = Repo::find(root)? else {
         return Ok(None);
     };
     let (branch, oid) = repo.head();
@@ -137,7 +196,7 @@ pub fn check(root: &Path, handoff: &Path, cache: &Path) -> Result<Option<Stalene
     {
         return Ok(Some(hit.value));
     }
-    let mut value = from_git(&repo.top, &rel, mtime.map(|d| d.as_secs()))?;
+    let mut value = from_git(&repo.top, &rel, mtime.map(|d| d.as_secs()), deadline)?;
     value.branch = branch;
     let cached = Cached { key, value };
     if let Ok(json) = serde_json::to_vec(&cached) {
@@ -148,7 +207,13 @@ pub fn check(root: &Path, handoff: &Path, cache: &Path) -> Result<Option<Stalene
 }
 
 /// Ask git: is the handoff modified in the work tree, and what do recent commits touch?
-fn from_git(top: &Path, rel: &str, mtime_secs: Option<u64>) -> Result<Staleness, String> {
+fn from_git(
+    top: &Path,
+    rel: &str,
+    mtime_secs: Option<u64>,
+    limit: Duration,
+) -> Result<Staleness, GitError> {
+    let deadline = Instant::now() + limit;
     let git = |args: &[&str]| {
         Command::new("git")
             .arg("-C")
@@ -158,32 +223,44 @@ fn from_git(top: &Path, rel: &str, mtime_secs: Option<u64>) -> Result<Staleness,
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-    };
-    let not_found = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            "git is not installed or not on PATH; staleness left out".to_string()
-        } else {
-            format!("could not run git: {e}; staleness left out")
-        }
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    GitError::NotInstalled
+                } else {
+                    GitError::Spawn(e)
+                }
+            })
     };
     // Both run at once: this is the slow path of a hook.
-    let status = git(&["status", "--porcelain=v1", "--", rel]).map_err(not_found)?;
-    let limit = format!("-n{WALK_LIMIT}");
+    let status = git(&["status", "--porcelain=v1", "--", rel])?;
+    let most = format!("-n{WALK_LIMIT}");
     let log = git(&[
         "log",
-        &limit,
+        &most,
         "--no-renames",
         "--format=%x1e%H %ct",
         "--name-only",
         "HEAD",
-    ])
-    .map_err(not_found)?;
-    let status = status.wait_with_output().map_err(|e| e.to_string())?;
-    let log = log.wait_with_output().map_err(|e| e.to_string())?;
+    ]);
+    let log = match log {
+        Ok(log) => log,
+        Err(e) => {
+            stop(status);
+            return Err(e);
+        }
+    };
+    let status = match collect(status, deadline) {
+        Ok(Some(out)) => out,
+        other => {
+            stop(log);
+            return Err(other.err().unwrap_or(GitError::TimedOut(limit)));
+        }
+    };
+    let log = collect(log, deadline)?.ok_or(GitError::TimedOut(limit))?;
     if !log.status.success() {
         let err = String::from_utf8_lossy(&log.stderr);
         let first = err.lines().next().unwrap_or("").trim();
-        return Err(format!("git log failed: {first}; staleness left out"));
+        return Err(GitError::Failed(first.to_string()));
     }
     let dirty = !status.stdout.is_empty();
     let log = String::from_utf8_lossy(&log.stdout);
@@ -192,6 +269,56 @@ fn from_git(top: &Path, rel: &str, mtime_secs: Option<u64>) -> Result<Staleness,
         rel,
         dirty.then_some(mtime_secs).flatten(),
     ))
+}
+
+/// Kill a child and reap it.
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A child's output, or `None` (and the child killed) when it is still running at `deadline`. The
+/// pipes are read on a thread, so a full pipe can't stall git before the deadline.
+fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
+    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        if let Some(pipe) = stdout.as_mut() {
+            let _ = pipe.read_to_end(&mut out);
+        }
+        if let Some(pipe) = stderr.as_mut() {
+            let _ = pipe.read_to_end(&mut err);
+        }
+        let _ = tx.send((out, err));
+    });
+    let Ok((stdout, stderr)) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    else {
+        // The reader thread may outlive this if git left a child holding the pipes; it ends
+        // with the process.
+        stop(child);
+        return Ok(None);
+    };
+    // The pipes are closed, so git is exiting; it still gets no more than the deadline.
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                return Ok(Some(Output {
+                    status,
+                    stdout,
+                    stderr,
+                }))
+            }
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(None) => {
+                stop(child);
+                return Ok(None);
+            }
+            Err(e) => return Err(GitError::Spawn(e)),
+        }
+    }
 }
 
 /// A commit from `git log`: time and changed paths.
@@ -362,7 +489,9 @@ mod tests {
             git(root, &["commit", "-qm", "work"]);
         }
         let cache = root.join("cache.json");
-        let s = check(root, &handoff, &cache).unwrap().unwrap();
+        let s = check(root, &handoff, &cache, COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.branch.as_deref(), Some("trunk"));
         assert_eq!(s.commits_since, 3);
         assert_eq!(s.top_paths, [("a.rs".into(), 3)]);
@@ -370,13 +499,78 @@ mod tests {
         // Answered from the cache: HEAD and the handoff are unchanged.
         let cached: Cached = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
         assert_eq!(cached.value, s);
-        assert_eq!(check(root, &handoff, &cache).unwrap().unwrap(), s);
+        assert_eq!(
+            check(root, &handoff, &cache, COMMAND_DEADLINE)
+                .unwrap()
+                .unwrap(),
+            s
+        );
+    }
+
+    #[test]
+    fn a_git_file_leading_nowhere_is_an_error_not_a_detached_head() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let h = root.join("H.md");
+        let cache = root.join("c");
+        for text in ["gitdir: /nonexistent/worktrees/x\n", "not a gitdir line\n"] {
+            fs_atomic::write(&root.join(".git"), text.as_bytes(), Durability::Fast).unwrap();
+            let e = check(root, &h, &cache, COMMAND_DEADLINE).unwrap_err();
+            assert!(matches!(e, GitError::Broken { .. }), "{e}");
+            assert!(e.to_string().contains("fix or remove it"), "{e}");
+        }
+        // A `.git` folder without HEAD is no repository either.
+        std::fs::remove_file(root.join(".git")).unwrap();
+        std::fs::create_dir(root.join(".git")).unwrap();
+        let e = check(root, &h, &cache, COMMAND_DEADLINE).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}", root.join(".git").display())),
+            "{e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_child_past_its_deadline_is_stopped() {
+        let child = Command::new("sh")
+            .args(["-c", "sleep 30"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let out = collect(child, started + Duration::from_millis(100)).unwrap();
+        assert!(out.is_none());
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let quick = Command::new("sh")
+            .args(["-c", "echo hi; echo oops >&2"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = collect(quick, Instant::now() + COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (out.stdout, out.stderr),
+            (b"hi\n".to_vec(), b"oops\n".to_vec())
+        );
+    }
+
+    #[test]
+    fn seconds_read_naturally() {
+        assert_eq!(seconds(HOOK_DEADLINE), "3 s");
+        assert_eq!(seconds(SESSION_END_DEADLINE), "0.5 s");
     }
 
     #[test]
     fn no_repository_is_not_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let h = dir.path().join("H.md");
-        assert_eq!(check(dir.path(), &h, &dir.path().join("c")).unwrap(), None);
+        assert_eq!(
+            check(dir.path(), &h, &dir.path().join("c"), COMMAND_DEADLINE).unwrap(),
+            None
+        );
     }
 }

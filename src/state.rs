@@ -72,6 +72,8 @@ pub struct SessionState {
     pub transcript_path: String,
     /// How far the transcript has been read.
     pub transcript_offset: u64,
+    /// Whether that offset is inside a line too long to read ([`transcript::Activity::mid_line`]).
+    pub transcript_mid_line: bool,
     /// Files edited in this session (from the transcript).
     pub edited: Vec<String>,
     /// User prompts seen in the transcript (a prompt key when the event has no `prompt_id`).
@@ -133,6 +135,7 @@ impl SessionState {
             transcript::keep_newest(&mut self.pending_bash, call);
         }
         self.transcript_offset = activity.end;
+        self.transcript_mid_line = activity.mid_line;
     }
 }
 
@@ -160,15 +163,29 @@ pub fn load(sessions_dir: &Path, session_id: &str) -> std::io::Result<Option<Ses
     }
 }
 
+/// A session's state could not be saved (a read-only or full disk, a file in the way).
+#[derive(Debug, thiserror::Error)]
+#[error("could not save session state: {source}")]
+pub struct SaveError {
+    /// The sessions folder.
+    pub dir: PathBuf,
+    pub source: std::io::Error,
+}
+
 /// Save a session's state.
-pub fn save(sessions_dir: &Path, state: &SessionState) -> std::io::Result<()> {
-    let json = serde_json::to_vec(state).map_err(std::io::Error::other)?;
+pub fn save(sessions_dir: &Path, state: &SessionState) -> Result<(), SaveError> {
+    let error = |source| SaveError {
+        dir: sessions_dir.to_path_buf(),
+        source,
+    };
+    let json = serde_json::to_vec(state).map_err(|e| error(std::io::Error::other(e)))?;
     // State can be rebuilt; skipping fsync keeps hooks fast.
     fs_atomic::write(
         &path_for(sessions_dir, &state.session_id),
         &json,
         Durability::Fast,
     )
+    .map_err(error)
 }
 
 /// Delete session files not touched within `max_age`; returns how many were removed.

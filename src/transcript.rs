@@ -18,6 +18,12 @@ pub const MAX_LINE_CHARS: usize = 160;
 const MAX_TAIL_SCAN: u64 = 32 * 1024 * 1024;
 /// Read size when scanning backwards.
 const TAIL_CHUNK: u64 = 64 * 1024;
+/// Lines longer than this are passed over by `context_usage` unparsed: a usage record that long
+/// carries a huge tool call, and the one before it is close enough.
+const MAX_USAGE_LINE: u64 = 4 * 1024 * 1024;
+/// Lines longer than this are passed over by `activity_since` (a huge paste or tool result), so
+/// what it holds in memory stays bounded however much was appended.
+pub const MAX_LINE: usize = 16 * 1024 * 1024;
 
 /// What a stretch of transcript shows the session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,6 +42,9 @@ pub struct Activity {
     pub failed_ids: Vec<String>,
     /// Offset just past the last complete line read: where the next read starts.
     pub end: u64,
+    /// Whether [`Activity::end`] is inside a line too long to read, still being written: the next
+    /// read passes over the rest of it.
+    pub mid_line: bool,
     /// Texts of the main-chain assistant messages read, oldest first.
     pub texts: Vec<String>,
 }
@@ -121,30 +130,106 @@ struct CompactMetadata {
     post_tokens: Option<u64>,
 }
 
-/// Read the transcript from `offset` to its last complete line and report what happened there.
-/// A transcript shorter than `offset` (replaced or truncated) is read from the start.
-pub fn activity_since(path: &Path, offset: u64) -> std::io::Result<Activity> {
-    let mut file = fs_err::File::open(path)?;
+/// Read the transcript from `offset` to its last complete line and report what happened there;
+/// `mid_line` says `offset` is inside a line too long to read (from [`Activity::mid_line`]). A
+/// transcript shorter than `offset` (replaced or truncated) is read from the start.
+pub fn activity_since(path: &Path, offset: u64, mid_line: bool) -> std::io::Result<Activity> {
+    read_activity(path, offset, mid_line, MAX_LINE)
+}
+
+/// [`activity_since`], passing over lines longer than `cap`.
+fn read_activity(
+    path: &Path,
+    offset: u64,
+    mid_line: bool,
+    cap: usize,
+) -> std::io::Result<Activity> {
+    let mut file = crate::confine::open_regular(path)?;
     let len = file.metadata()?.len();
-    let start = if offset > len { 0 } else { offset };
+    let (start, mid_line) = if offset > len {
+        (0, false)
+    } else {
+        (offset, mid_line)
+    };
     file.seek(SeekFrom::Start(start))?;
     let mut reader = BufReader::with_capacity(256 * 1024, file.take(len - start));
     let mut activity = Activity {
         end: start,
+        mid_line,
         ..Activity::default()
     };
     let mut line = Vec::new();
     loop {
-        line.clear();
-        let n = reader.read_until(b'\n', &mut line)?;
-        // A line without its newline is still being written: leave it for next time.
-        if n == 0 || line.last() != Some(&b'\n') {
+        let read = read_line(&mut reader, &mut line, cap)?;
+        if read.bytes == 0 {
             break;
         }
-        activity.end += n as u64;
-        scan_line(&line, &mut activity);
+        let too_long = activity.mid_line || read.too_long;
+        if !read.ended {
+            // A line without its newline is still being written: leave it for next time, unless
+            // it is already too long to read, when the next read starts past what is here.
+            if too_long {
+                activity.end += read.bytes;
+                activity.mid_line = true;
+            }
+            break;
+        }
+        activity.end += read.bytes;
+        activity.mid_line = false;
+        if !too_long {
+            scan_line(&line, &mut activity);
+        }
     }
     Ok(activity)
+}
+
+/// What [`read_line`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineRead {
+    /// Bytes consumed, the newline included.
+    bytes: u64,
+    /// Whether the line ended with a newline (else the input ended first).
+    ended: bool,
+    /// Whether it was longer than the cap, and so not kept.
+    too_long: bool,
+}
+
+/// Read one line into `line` (emptied first), keeping at most `cap` bytes: a longer line is read
+/// to its end but not kept, so memory stays bounded whatever the input.
+fn read_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<LineRead> {
+    line.clear();
+    let mut read = LineRead {
+        bytes: 0,
+        ended: false,
+        too_long: false,
+    };
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(read);
+        }
+        let (take, ended) = match memchr::memchr(b'\n', buf) {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if !read.too_long && line.len() + take > cap {
+            read.too_long = true;
+            line.clear();
+        }
+        if !read.too_long {
+            line.extend_from_slice(&buf[..take]);
+        }
+        reader.consume(take);
+        read.bytes += take as u64;
+        if ended {
+            read.ended = true;
+            return Ok(read);
+        }
+    }
 }
 
 fn scan_line(line: &[u8], activity: &mut Activity) {
@@ -264,36 +349,61 @@ pub fn first_line(text: &str) -> String {
 }
 
 /// How full the context is: the newest main-chain usage record, or the size after the newest
-/// compaction when that came later. Reads backwards from the end; `None` if nothing is found.
+/// compaction when that came later. Reads backwards from the end, at most 32 MiB
+/// and each line once (twice when it spans two reads); `None` if nothing is found.
 pub fn context_usage(path: &Path) -> std::io::Result<Option<ContextUsage>> {
-    let mut file = fs_err::File::open(path)?;
+    let mut file = crate::confine::open_regular(path)?;
     let len = file.metadata()?.len();
     let mut pos = len;
-    // Bytes from `pos` up to the start of the newest line not yet examined (a partial line).
-    let mut carry: Vec<u8> = Vec::new();
+    // The end of the newest line not yet examined.
+    let mut end = len;
     let mut chunk = Vec::new();
     while pos > 0 && len - pos < MAX_TAIL_SCAN {
         let start = pos.saturating_sub(TAIL_CHUNK);
         chunk.clear();
         file.seek(SeekFrom::Start(start))?;
         (&mut file).take(pos - start).read_to_end(&mut chunk)?;
-        chunk.extend_from_slice(&carry);
-        // Walk complete lines from the newest; the text before the first newline may continue in
-        // the previous chunk, unless this chunk starts the file.
-        let mut end = chunk.len();
-        while let Some(nl) = memchr::memrchr(b'\n', &chunk[..end]) {
-            if let Some(found) = usage_in(&chunk[nl + 1..end]) {
+        let mut search = chunk.len();
+        while let Some(nl) = memchr::memrchr(b'\n', &chunk[..search]) {
+            let line_start = start + nl as u64 + 1;
+            if let Some(found) = usage_at(&mut file, &chunk, start, line_start..end)? {
                 return Ok(Some(found));
             }
-            end = nl;
+            end = line_start - 1;
+            search = nl;
         }
         if start == 0 {
-            return Ok(usage_in(&chunk[..end]));
+            return usage_at(&mut file, &chunk, start, 0..end);
         }
-        carry = chunk[..end].to_vec();
         pos = start;
     }
     Ok(None)
+}
+
+/// The usage record on the line at `range` of the file, taken from `chunk` (which starts at
+/// offset `chunk_start`) when the line lies within it, else read again; long lines are passed over.
+fn usage_at(
+    file: &mut fs_err::File,
+    chunk: &[u8],
+    chunk_start: u64,
+    range: std::ops::Range<u64>,
+) -> std::io::Result<Option<ContextUsage>> {
+    if range.end - range.start > MAX_USAGE_LINE {
+        return Ok(None);
+    }
+    let chunk_end = chunk_start + chunk.len() as u64;
+    if range.start >= chunk_start && range.end <= chunk_end {
+        let at = (range.start - chunk_start) as usize;
+        return Ok(usage_in(
+            &chunk[at..at + (range.end - range.start) as usize],
+        ));
+    }
+    let mut line = Vec::new();
+    file.seek(SeekFrom::Start(range.start))?;
+    (&mut *file)
+        .take(range.end - range.start)
+        .read_to_end(&mut line)?;
+    Ok(usage_in(&line))
 }
 
 fn usage_in(line: &[u8]) -> Option<ContextUsage> {
@@ -325,13 +435,17 @@ fn usage_in(line: &[u8]) -> Option<ContextUsage> {
     ]
     .into_iter()
     .flatten()
-    .sum();
+    .try_fold(0u64, u64::checked_add)
+    // A total no context window comes near is a damaged record, not a reading.
+    .filter(|t| *t <= MAX_TOKENS)?;
     Some(ContextUsage {
         tokens,
         model: message.model,
     })
 }
 
+/// Usage records above this many tokens (100 times the largest window) are ignored.
+pub const MAX_TOKENS: u64 = 100 * EXTENDED_WINDOW;
 /// The standard context window, in tokens.
 pub const STANDARD_WINDOW: u64 = 200_000;
 /// The extended context window, in tokens.
@@ -383,7 +497,7 @@ mod tests {
     #[test]
     fn activity_finds_edits_and_prompts_in_the_real_transcript() {
         let f = file_with(FIXTURE);
-        let a = activity_since(f.path(), 0).unwrap();
+        let a = activity_since(f.path(), 0, false).unwrap();
         assert_eq!(a.edited, ["/home/dev/src/app/work.txt"]);
         // "please do work", "big context please", "after big"
         assert_eq!(a.prompts, 3);
@@ -394,8 +508,8 @@ mod tests {
     #[test]
     fn activity_reads_only_what_was_appended() {
         let f = file_with(FIXTURE);
-        let first = activity_since(f.path(), 0).unwrap();
-        let again = activity_since(f.path(), first.end).unwrap();
+        let first = activity_since(f.path(), 0, false).unwrap();
+        let again = activity_since(f.path(), first.end, false).unwrap();
         assert_eq!(
             again,
             Activity {
@@ -409,7 +523,7 @@ mod tests {
     fn a_partial_last_line_waits_for_its_newline() {
         let line = r#"{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{"file_path":"a.rs"}}]}}"#;
         let f = file_with(&format!("{line}\n{}", &line[..20]));
-        let a = activity_since(f.path(), 0).unwrap();
+        let a = activity_since(f.path(), 0, false).unwrap();
         assert_eq!(a.edited, ["a.rs"]);
         assert_eq!(a.end, line.len() as u64 + 1);
     }
@@ -425,7 +539,7 @@ mod tests {
             "\n",
             "not json at all\n",
         );
-        let a = activity_since(file_with(text).path(), 0).unwrap();
+        let a = activity_since(file_with(text).path(), 0, false).unwrap();
         assert_eq!(a.edited, ["n.ipynb"]);
     }
 
@@ -443,7 +557,7 @@ mod tests {
         ]
         .join("\n")
             + "\n";
-        let a = activity_since(file_with(&text).path(), 0).unwrap();
+        let a = activity_since(file_with(&text).path(), 0, false).unwrap();
         assert_eq!(a.asked, ["fix the parser", "look at this"]);
         assert_eq!(a.prompts, 2);
         assert_eq!(a.failed, ["cargo test"]);
@@ -467,9 +581,56 @@ mod tests {
     }
 
     #[test]
+    fn lines_too_long_to_keep_are_passed_over() {
+        let edit = |path: &str| {
+            format!(
+                r#"{{"type":"assistant","message":{{"content":[{{"type":"tool_use","name":"Edit","input":{{"file_path":"{path}"}}}}]}}}}"#
+            )
+        };
+        let long = format!("{}{}", edit("long.rs"), " ".repeat(500));
+        let text = format!("{}\n{long}\n{}\n", edit("a.rs"), edit("b.rs"));
+        let a = read_activity(file_with(&text).path(), 0, false, 400).unwrap();
+        assert_eq!(a.edited, ["a.rs", "b.rs"]);
+        assert_eq!(a.end, text.len() as u64);
+        assert!(!a.mid_line);
+    }
+
+    #[test]
+    fn a_long_line_still_being_written_is_passed_over_once() {
+        let edit = r#"{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Edit","input":{"file_path":"a.rs"}}]}}"#;
+        let mut f = file_with(&format!("{edit}\n{}", "x".repeat(1000)));
+        let a = read_activity(f.path(), 0, false, 400).unwrap();
+        assert_eq!(a.edited, ["a.rs"]);
+        // Past what is there, remembering it is inside the long line.
+        assert_eq!(a.end, edit.len() as u64 + 1001);
+        assert!(a.mid_line);
+        // Nothing new: still inside it.
+        let b = read_activity(f.path(), a.end, a.mid_line, 400).unwrap();
+        assert_eq!((b.end, b.mid_line), (a.end, true));
+        // It ends, and the next line is read.
+        f.write_all(format!("yyy\n{}\n", edit.replace("a.rs", "b.rs")).as_bytes())
+            .unwrap();
+        let c = read_activity(f.path(), b.end, b.mid_line, 400).unwrap();
+        assert_eq!(c.edited, ["b.rs"]);
+        assert!(!c.mid_line);
+    }
+
+    #[test]
+    fn read_line_keeps_at_most_the_cap() {
+        let mut line = Vec::new();
+        let mut input = std::io::BufReader::with_capacity(4, &b"abcdefgh\nij"[..]);
+        let r = read_line(&mut input, &mut line, 5).unwrap();
+        assert_eq!((r.bytes, r.ended, r.too_long), (9, true, true));
+        assert!(line.is_empty());
+        let r = read_line(&mut input, &mut line, 5).unwrap();
+        assert_eq!((r.bytes, r.ended, r.too_long), (2, false, false));
+        assert_eq!(line, b"ij");
+    }
+
+    #[test]
     fn an_offset_past_the_end_rereads_from_the_start() {
         let f = file_with(FIXTURE);
-        let a = activity_since(f.path(), u64::MAX).unwrap();
+        let a = activity_since(f.path(), u64::MAX, false).unwrap();
         assert_eq!(a.edited.len(), 1);
     }
 
@@ -528,6 +689,54 @@ mod tests {
         let u = context_usage(file_with(&text).path()).unwrap().unwrap();
         assert_eq!(u.tokens, 170_005);
         assert_eq!(u.model.as_deref(), Some("claude-sonnet-4-5"));
+    }
+
+    #[test]
+    fn usage_that_overflows_is_not_a_reading() {
+        let line = |input: u64, output: u64| {
+            format!(
+                r#"{{"type":"assistant","message":{{"model":"m","usage":{{"input_tokens":{input},"output_tokens":{output}}}}}}}"#
+            )
+        };
+        for bad in [
+            line(u64::MAX, 10),
+            line(MAX_TOKENS, 1),
+            line(u64::MAX / 2 + 1, u64::MAX / 2 + 1),
+        ] {
+            let text = format!("{}\n{bad}\n", line(1000, 5));
+            let u = context_usage(file_with(&text).path()).unwrap().unwrap();
+            assert_eq!(u.tokens, 1005, "{bad}");
+        }
+        // A number too big for u64 makes the line unreadable, so it is skipped too.
+        let text = format!(
+            "{}\n{}\n",
+            line(1000, 5),
+            line(1, 1).replace(":1,", ":99999999999999999999,")
+        );
+        assert_eq!(
+            context_usage(file_with(&text).path())
+                .unwrap()
+                .unwrap()
+                .tokens,
+            1005
+        );
+    }
+
+    #[test]
+    fn a_huge_line_after_the_usage_is_passed_over_unparsed() {
+        let usage = r#"{"type":"assistant","message":{"model":"m","usage":{"input_tokens":1000,"output_tokens":5}}}"#;
+        // Too long to parse, and it looks like a usage record.
+        let huge = format!(
+            r#"{{"type":"assistant","message":{{"usage":{{"input_tokens":7}},"content":"{}"}}}}"#,
+            "x".repeat(MAX_USAGE_LINE as usize)
+        );
+        let text = format!("{usage}\n{huge}\n");
+        let u = context_usage(file_with(&text).path()).unwrap().unwrap();
+        assert_eq!(u.tokens, 1005);
+        // Unterminated, too.
+        let text = format!("{usage}\n{huge}");
+        let u = context_usage(file_with(&text).path()).unwrap().unwrap();
+        assert_eq!(u.tokens, 1005);
     }
 
     #[test]

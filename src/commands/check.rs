@@ -8,7 +8,7 @@ use crate::env::Env;
 use crate::error::{Error, Result, EXIT_FAILURE};
 use crate::handoff;
 use crate::project::Project;
-use crate::staleness::Staleness;
+use crate::staleness::{self, Staleness};
 
 /// What is checked, from the config and the command line.
 #[derive(Debug, Clone)]
@@ -39,10 +39,12 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         );
         return Err(Error::Quiet(EXIT_FAILURE));
     };
-    let git = project.staleness().unwrap_or_else(|e| {
-        eprintln!("handoff: {e}");
-        None
-    });
+    let git = project
+        .staleness(staleness::COMMAND_DEADLINE)
+        .unwrap_or_else(|e| {
+            eprintln!("handoff: {e}");
+            None
+        });
     let titles: Vec<String> = edit::structure(&text)
         .sections
         .into_iter()

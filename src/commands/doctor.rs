@@ -253,7 +253,11 @@ fn hook_command(command: &str) -> Check {
 /// The handoff exists, has sections, and fits the budget.
 fn handoff_file(project: &Project) -> Check {
     let shown = &project.handoff_display;
-    let text = match fs_err::read_to_string(&project.handoff) {
+    let path = match project.handoff() {
+        Ok(path) => path,
+        Err(refused) => return check("handoff", Status::Fail, refused.to_string()),
+    };
+    let text = match crate::confine::open_regular(path).and_then(std::io::read_to_string) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return check(
@@ -351,7 +355,7 @@ fn last_session(project: &Project, env: &Env) -> Check {
             "no transcript for this project yet: start a Claude Code session here, then run doctor again",
         );
     };
-    let text = match fs_err::read_to_string(&transcript) {
+    let text = match crate::confine::open_regular(&transcript).and_then(std::io::read_to_string) {
         Ok(t) => t,
         Err(e) => return check("session", Status::Warn, e.to_string()),
     };

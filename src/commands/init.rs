@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::claude_md;
 use crate::cli::InitArgs;
 use crate::config::CONFIG_PATH;
+use crate::confine::{self, Named};
 use crate::document;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -39,7 +40,7 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
             args.template.name()
         );
     } else {
-        fs_atomic::sweep(&project.handoff);
+        fs_atomic::sweep(project.handoff()?);
         println!("{} already exists; left as it is.", project.handoff_display);
     }
     if !args.no_claude_md {
@@ -67,9 +68,17 @@ pub(crate) fn claude_md_path(root: &Path) -> PathBuf {
     }
 }
 
+/// The CLAUDE.md at `path` as the file to read and write, refused when it leads outside the
+/// project or isn't a regular file (a link inside the project leads to its target).
+pub(crate) fn confined_claude_md(root: &Path, path: &Path) -> Result<PathBuf> {
+    let named = path.strip_prefix(root).unwrap_or(path);
+    Ok(confine::file(root, named, Named::ClaudeMd)?)
+}
+
 fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
-    let path = claude_md_path(&project.root);
-    let shown = scope::display(&path, &project.root, env);
+    let named = claude_md_path(&project.root);
+    let shown = scope::display(&named, &project.root, env);
+    let path = confined_claude_md(&project.root, &named)?;
     let old = read_optional(&path)?;
     let body = templates::fill(
         templates::CLAUDE_MD,
@@ -107,6 +116,8 @@ fn set_configured_path(project: &Project, path: &Path, env: &Env) -> Result<()> 
     if value == project.config.path {
         return Ok(());
     }
+    // Saved in the repository, so it must keep to the project like any path the config names.
+    confine::file(&project.root, path, Named::Handoff)?;
     let config = project.root.join(CONFIG_PATH);
     let old = read_optional(&config)?.filter(|t| !t.trim().is_empty());
     let text = old.clone().unwrap_or_else(|| "{}\n".into());

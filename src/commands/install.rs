@@ -64,7 +64,7 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
     for warning in elsewhere(args.scope, &project, env) {
         eprintln!("handoff: warning: {warning}");
     }
-    if !project.handoff.exists() && !args.dry_run {
+    if !project.handoff_exists() && !args.dry_run {
         println!(
             "There is no {} yet: run `handoff init` to create it.",
             project.handoff_display

@@ -42,10 +42,16 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// "2026-11-21 09:00–12:00 UTC", or the end alone when the start is unknown.
+/// "2026-11-21 09:00–12:00 UTC", or the end alone when the start is unknown (or, from a clock
+/// that was set back, later than the end).
 fn span(e: &Entry) -> String {
-    let start = e.start.as_deref().and_then(parse_time);
-    match (start, e.end_time()) {
+    let end = e.end_time();
+    let start = e
+        .start
+        .as_deref()
+        .and_then(parse_time)
+        .filter(|s| end.is_some_and(|t| *s <= t));
+    match (start, end) {
         (Some(s), Some(t)) if s.date_naive() == t.date_naive() => {
             format!("{}–{}", s.format("%Y-%m-%d %H:%M"), t.format("%H:%M UTC"))
         }
@@ -108,5 +114,11 @@ mod tests {
             format_entry(&e),
             "2026-11-20 23:00–2026-11-21 01:00 UTC  before compaction  0 prompts, 0 files changed, 1 failed command; handoff updated\n  failed   make\n"
         );
+        let backwards = Entry {
+            start: Some("2026-11-21T12:00:00Z".into()),
+            end: "2026-11-21T11:00:00Z".into(),
+            ..Entry::default()
+        };
+        assert!(format_entry(&backwards).starts_with("2026-11-21 11:00 UTC  ended"));
     }
 }

@@ -23,15 +23,17 @@ mod uninstall;
 
 /// Run the parsed command line.
 pub fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
-    // `--task` is `$HANDOFF_TASK` for this run, so hooks and commands select a task the same way.
-    let task_env;
-    let env = match &cli.task {
-        Some(task) => {
-            task_env = env.with_var("HANDOFF_TASK", task);
-            &task_env
-        }
-        None => env,
-    };
+    // `--task` and `--file` are `$HANDOFF_TASK` and `$HANDOFF_FILE` for this run, so hooks and
+    // commands select them the same way.
+    let mut env = env.clone();
+    if let Some(task) = &cli.task {
+        env = env.with_var("HANDOFF_TASK", task);
+    }
+    if let Some(file) = &cli.file {
+        let file = env.cwd.join(file);
+        env = env.with_var("HANDOFF_FILE", &file.to_string_lossy());
+    }
+    let env = &env;
     match &cli.command {
         Command::Hook => Ok(hook::run(env)),
         Command::Init(args) => init::run(args, env),

@@ -14,6 +14,7 @@ use crate::edit::{self, Item, Role};
 use crate::env::Env;
 use crate::project::{self, Project};
 use crate::session_log;
+use crate::staleness;
 use crate::timefmt;
 
 /// Folders never looked into: dependencies and build output are big and hold no projects of ours.
@@ -48,8 +49,8 @@ struct Row {
 
 /// Find the projects, read each (in parallel: a cold staleness cache runs git), print the rows.
 pub(crate) fn run(args: &OverviewArgs, env: &Env) -> ExitCode {
-    // The project handoffs, whatever task this shell is on.
-    let env = &env.without_var("HANDOFF_TASK");
+    // The project handoffs, whatever task or file this shell is on.
+    let env = &env.without_var("HANDOFF_TASK").without_var("HANDOFF_FILE");
     let dirs = if args.dirs.is_empty() {
         vec![env.cwd.clone()]
     } else {
@@ -162,10 +163,20 @@ fn read_all(found: &[(PathBuf, String)], env: &Env) -> Vec<Row> {
 
 fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
     let project = Project::at(env, root.to_path_buf());
-    let text = std::fs::read(&project.handoff).ok()?;
+    let path = match project.handoff() {
+        Ok(path) => path,
+        Err(refused) => {
+            eprintln!("handoff: {shown}: {refused}");
+            return None;
+        }
+    };
+    let text = crate::confine::read_regular(path, u64::MAX).ok()?;
     let text = String::from_utf8_lossy(&text);
     let modified_at = project.handoff_modified();
-    let git = project.staleness().ok().flatten();
+    let git = project
+        .staleness(staleness::COMMAND_DEADLINE)
+        .ok()
+        .flatten();
     let structure = edit::structure(&text);
     let items = |role: Role| {
         structure

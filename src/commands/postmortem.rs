@@ -15,7 +15,7 @@ pub(crate) fn run(args: &PostmortemArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
     let title = document::words(&args.title, "title")?;
     let date = env.now.format("%Y-%m-%d").to_string();
-    let dir = project.postmortems_dir();
+    let dir = project.postmortems_dir()?;
     let text = templates::fill(templates::POSTMORTEM, &[("title", &title), ("date", &date)]);
     // Create-new, not check-then-write: of two runs with one title, each gets its own file.
     let mut n = 1;

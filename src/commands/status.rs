@@ -13,7 +13,7 @@ use crate::handoff;
 use crate::hook::session_start::git_summary;
 use crate::project::Project;
 use crate::session_log::{self, Entry};
-use crate::staleness::Staleness;
+use crate::staleness::{self, Staleness};
 use crate::timefmt;
 
 /// Everything `status` reports; also its `--json` shape.
@@ -49,10 +49,12 @@ pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
     let text = document::read(&project)?;
     let modified = project.handoff_modified();
     let git = match &text {
-        Some(_) => project.staleness().unwrap_or_else(|e| {
-            eprintln!("handoff: {e}");
-            None
-        }),
+        Some(_) => project
+            .staleness(staleness::COMMAND_DEADLINE)
+            .unwrap_or_else(|e| {
+                eprintln!("handoff: {e}");
+                None
+            }),
         None => None,
     };
     let structure = text.as_deref().map(edit::structure);

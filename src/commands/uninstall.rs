@@ -9,7 +9,7 @@ use crate::project::Project;
 use crate::scope;
 use crate::settings;
 
-use super::init::claude_md_path;
+use super::init::{claude_md_path, confined_claude_md};
 use super::install::{
     diff, is_symlink, read_optional, settings_error, settings_path, write_through,
     write_with_backup,
@@ -28,10 +28,14 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
 
     let md_path = claude_md_path(&project.root);
     let md_shown = scope::display(&md_path, &project.root, env);
-    let md_old = if args.keep_claude_md {
+    let md_real = if args.keep_claude_md {
         None
     } else {
-        read_optional(&md_path)?
+        Some(confined_claude_md(&project.root, &md_path)?)
+    };
+    let md_old = match &md_real {
+        Some(path) => read_optional(path)?,
+        None => None,
     };
     let md_new = match &md_old {
         Some(text) => claude_md::remove(text).map_err(|e| {
@@ -69,16 +73,16 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
         }
         _ => println!("{shown}: no handoff hooks; nothing to remove."),
     }
-    if let Some(new) = &md_new {
+    if let (Some(new), Some(md_real)) = (&md_new, &md_real) {
         if new.is_empty() && !is_symlink(&md_path) {
             fs_err::remove_file(&md_path)?;
             println!("Removed {md_shown}: it held only the session protocol.");
         } else {
-            write_through(&md_path, new)?;
+            write_through(md_real, new)?;
             println!("Removed the session protocol from {md_shown}.");
         }
     }
-    if project.handoff.exists() {
+    if project.handoff_exists() {
         println!("Kept {}: it is yours.", project.handoff_display);
     }
     Ok(ExitCode::SUCCESS)

@@ -40,6 +40,9 @@ pub struct Ctx<'a> {
     pub env: &'a Env,
     pub project: Project,
     pub warnings: Vec<String>,
+    /// The state folder's problem, said once at the end: a load and a save that fail for one
+    /// cause would otherwise say it twice. A save's failure replaces a load's.
+    pub state_problem: Option<String>,
 }
 
 impl Ctx<'_> {
@@ -53,7 +56,8 @@ impl Ctx<'_> {
         match state::load(&self.project.sessions_dir(), &self.input.session_id) {
             Ok(s) => s,
             Err(e) => {
-                self.warn(format!("session state unreadable: {e}"));
+                self.state_problem
+                    .get_or_insert_with(|| format!("session state unreadable: {e}"));
                 None
             }
         }
@@ -62,7 +66,7 @@ impl Ctx<'_> {
     /// Save this session's state; failure (e.g. a full disk) is reported, never fatal.
     pub fn save_state(&mut self, s: &SessionState) {
         if let Err(e) = state::save(&self.project.sessions_dir(), s) {
-            self.warn(format!("could not save session state: {e}"));
+            self.state_problem = Some(e.to_string());
         }
     }
 
@@ -70,7 +74,7 @@ impl Ctx<'_> {
     /// (or its last 8 MiB when `catch_up`).
     pub fn new_state(&self, catch_up: bool) -> SessionState {
         let mut s = SessionState::new(&self.input.session_id, self.env.now);
-        s.handoff_at_start = state::Fingerprint::of(&self.project.handoff);
+        s.handoff_at_start = self.project.handoff().ok().and_then(state::Fingerprint::of);
         s.transcript_path.clone_from(&self.input.transcript_path);
         let len = transcript_len(&self.input.transcript_path);
         s.transcript_offset = if catch_up {
@@ -92,8 +96,10 @@ impl Ctx<'_> {
             // A different transcript (e.g. after a fork): follow the new one from its start.
             s.transcript_path.clone_from(path);
             s.transcript_offset = transcript_len(path).saturating_sub(CATCH_UP_LIMIT);
+            s.transcript_mid_line = false;
         }
-        match transcript::activity_since(Path::new(path), s.transcript_offset) {
+        let from = (s.transcript_offset, s.transcript_mid_line);
+        match transcript::activity_since(Path::new(path), from.0, from.1) {
             Ok(mut activity) => {
                 let texts = std::mem::take(&mut activity.texts);
                 s.absorb(activity);
@@ -112,17 +118,17 @@ impl Ctx<'_> {
         s.edited
             .iter()
             .map(Path::new)
-            .filter(|p| *p != self.project.handoff && !self.project.handoff.ends_with(p))
+            .filter(|p| !self.project.is_handoff(p))
             .map(|p| crate::project::display_relative(&self.project.root, p))
             .collect()
     }
 
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
-    /// the session would otherwise make the next start run git.
-    pub fn warm_staleness(&self) {
-        if self.project.handoff.exists() {
+    /// the session would otherwise make the next start run git. Git gets `deadline`.
+    pub fn warm_staleness(&self, deadline: std::time::Duration) {
+        if self.project.handoff_exists() {
             // A failure here shows up, once, at the next SessionStart.
-            let _ = self.project.staleness();
+            let _ = self.project.staleness(deadline);
         }
     }
 
@@ -152,11 +158,14 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         }
     };
     let project = Project::discover(env, Some(&input.cwd));
+    let mut warnings = project.config.warnings.clone();
+    warnings.extend(project.refused().map(ToString::to_string));
     let mut ctx = Ctx {
         input: &input,
         env,
-        warnings: project.config.warnings.clone(),
+        warnings,
         project,
+        state_problem: None,
     };
     let reply = match input.hook_event_name.as_str() {
         "SessionStart" => session_start::handle(&mut ctx),
@@ -167,6 +176,9 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         // Events we don't handle: exit 0, no output.
         _ => None,
     };
+    if let Some(problem) = ctx.state_problem.take() {
+        ctx.warn(problem);
+    }
     Outcome {
         reply: reply.map(|r| r.to_json()),
         warnings: ctx.warnings,

@@ -15,7 +15,10 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     };
     super::session_end::log_digest(ctx, &reason);
     let display = ctx.project.handoff_display.clone();
-    let Ok(bytes) = std::fs::read(&ctx.project.handoff) else {
+    // A refused handoff is already reported on stderr; there is nothing to carry over.
+    let path = ctx.project.handoff().ok()?;
+    let read = crate::confine::read_regular(path, u64::MAX);
+    let Ok(bytes) = read else {
         return Some(Reply::system_message(format!(
             "handoff: no {display} to carry over this compaction; create one with `handoff init`."
         )));
@@ -28,7 +31,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     // The SessionStart that follows the compaction then finds git's answer ready.
-    ctx.warm_staleness();
+    ctx.warm_staleness(crate::staleness::HOOK_DEADLINE);
     let age = ctx
         .handoff_age()
         .unwrap_or_else(|| "at an unknown time".into());

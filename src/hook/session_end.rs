@@ -8,7 +8,7 @@ use crate::timefmt;
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let reason = ctx.input.reason.clone();
     log_digest(ctx, &reason);
-    ctx.warm_staleness();
+    ctx.warm_staleness(crate::staleness::SESSION_END_DEADLINE);
     None
 }
 
@@ -20,12 +20,16 @@ pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
         None => ctx.new_state(true),
     };
     ctx.catch_up(&mut s);
+    // A clock set back during the session must not end it before it started.
+    let end = s
+        .started_at
+        .map_or(ctx.env.now, |start| start.max(ctx.env.now));
     let entry = session_log::Entry {
         session_id: ctx.input.session_id.clone(),
         start: s.started_at.map(timefmt::rfc3339),
-        end: timefmt::rfc3339(ctx.env.now),
+        end: timefmt::rfc3339(end),
         reason: reason.to_string(),
-        handoff_updated: s.handoff_changed(&ctx.project.handoff),
+        handoff_updated: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
         files_touched: ctx.edited_files(&s),
         prompts: s.prompts,
         asked: s.asked.clone(),

@@ -7,7 +7,7 @@ use super::{Ctx, Reply};
 use crate::handoff::{self, utf16_len, Omission, Section};
 use crate::postmortem::{self, Postmortem};
 use crate::session_log;
-use crate::staleness::Staleness;
+use crate::staleness::{self, GitError, Staleness};
 use crate::state;
 use crate::timefmt;
 
@@ -48,6 +48,8 @@ pub enum HandoffFile {
     Missing,
     /// The file exists but could not be read.
     Unreadable(String),
+    /// The path leads outside the project, into `.git`, or to something that isn't a file: why.
+    Refused(String),
     /// The file's text and when it last changed.
     Present {
         text: String,
@@ -69,6 +71,8 @@ pub struct Facts<'a> {
     pub display: &'a str,
     pub file: HandoffFile,
     pub staleness: Option<Staleness>,
+    /// git was stopped at this deadline, so [`Facts::staleness`] is missing.
+    pub git_timed_out: Option<std::time::Duration>,
     pub source: &'a str,
     pub now: DateTime<Utc>,
     pub budget: usize,
@@ -84,9 +88,13 @@ pub struct Facts<'a> {
     pub digest_is_own: bool,
 }
 
-fn context(ctx: &mut Ctx<'_>) -> String {
-    let project = &ctx.project;
-    let file = match fs_err::read(&project.handoff) {
+/// The handoff as it is now; a refused one is not opened.
+fn read_handoff(project: &crate::project::Project) -> HandoffFile {
+    let path = match project.handoff() {
+        Ok(path) => path,
+        Err(refused) => return HandoffFile::Refused(refused.to_string()),
+    };
+    match crate::confine::read_regular(path, u64::MAX) {
         Ok(bytes) => HandoffFile::Present {
             // Valid UTF-8 (the usual case) is taken as it is, without a copy.
             text: String::from_utf8(bytes)
@@ -95,12 +103,20 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => HandoffFile::Missing,
         Err(e) => HandoffFile::Unreadable(e.to_string()),
-    };
+    }
+}
+
+fn context(ctx: &mut Ctx<'_>) -> String {
+    let file = read_handoff(&ctx.project);
+    let mut git_timed_out = None;
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        match ctx.project.staleness() {
+        match ctx.project.staleness(staleness::HOOK_DEADLINE) {
             Ok(s) => s,
             Err(e) => {
-                ctx.warn(e);
+                if let GitError::TimedOut(d) = e {
+                    git_timed_out = Some(d);
+                }
+                ctx.warn(e.to_string());
                 None
             }
         }
@@ -110,8 +126,25 @@ fn context(ctx: &mut Ctx<'_>) -> String {
     if let HandoffFile::Unreadable(e) = &file {
         ctx.warn(e.clone());
     }
+    let index = match ctx.project.postmortems_dir() {
+        Ok(dir) => postmortem::index(&dir),
+        Err(refused) => {
+            ctx.warn(refused.to_string());
+            postmortem::Index::default()
+        }
+    };
+    if let Some(first) = index.not_files.first() {
+        let more = match index.not_files.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        ctx.warn(format!(
+            "{}/{first}{more} is a symlink or not a regular file: left out of the postmortem index; make it a regular file",
+            crate::project::POSTMORTEMS_DIR
+        ));
+    }
     let project = &ctx.project;
-    let (postmortems, postmortems_total) = postmortem::index(&project.postmortems_dir());
+    let (postmortems, postmortems_total) = (index.list, index.total);
     let modified = match &file {
         HandoffFile::Present { modified, .. } => *modified,
         _ => None,
@@ -122,6 +155,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         display: &project.handoff_display,
         file,
         staleness,
+        git_timed_out,
         source: &ctx.input.source,
         now: ctx.env.now,
         budget: project.config.budget,
@@ -293,7 +327,7 @@ fn push_part(out: &mut String, part: &str) {
 pub fn render(f: &Facts<'_>) -> String {
     let extras = extras(f);
     let (text, modified) = match &f.file {
-        HandoffFile::Missing | HandoffFile::Unreadable(_) => {
+        HandoffFile::Missing | HandoffFile::Unreadable(_) | HandoffFile::Refused(_) => {
             let mut out = missing_line(f);
             for e in &extras {
                 push_part(&mut out, &e.text());
@@ -353,6 +387,7 @@ fn missing_line(f: &Facts<'_>) -> String {
         (HandoffFile::Unreadable(e), _) => {
             format!("[handoff] {} exists but could not be read: {e}", f.display)
         }
+        (HandoffFile::Refused(why), _) => format!("[handoff] No handoff shown: {why}."),
         (_, Some(t)) => format!(
             "[handoff] No memory for task {} yet: {} does not exist. `handoff checkpoint --task {} \"…\"` \
              creates it.",
@@ -401,6 +436,13 @@ fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
         h.push_str("[handoff] Git: ");
         h.push_str(&git_summary(s));
         h.push('\n');
+    }
+    if let Some(d) = f.git_timed_out {
+        let _ = writeln!(
+            h,
+            "[handoff] Git did not answer within {}: commits since the handoff was updated are not shown.",
+            staleness::seconds(d)
+        );
     }
     if f.source == "compact" {
         h.push_str(
@@ -482,6 +524,7 @@ mod tests {
                 more: false,
                 top_paths: vec![("src/a.rs".into(), 3), ("README.md".into(), 1)],
             }),
+            git_timed_out: None,
             source: "startup",
             now: DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
                 .unwrap()
@@ -519,6 +562,21 @@ mod tests {
              [handoff] Git: on main, 4 commits since the handoff was last updated (most changed: src/a.rs ×3, README.md).\n\
              \n\
              # H\n\n## What's Next\n- a"
+        );
+    }
+
+    #[test]
+    fn a_git_that_timed_out_is_one_line() {
+        let p = prio();
+        let mut f = facts(present("# H\n"), &p);
+        f.staleness = None;
+        f.git_timed_out = Some(staleness::HOOK_DEADLINE);
+        assert_eq!(
+            render(&f),
+            "[handoff] docs/SESSION-HANDOFF.md is this project's session handoff, last changed 3 hours ago (2026-11-21 09:00 UTC).\n\
+             [handoff] Git did not answer within 3 s: commits since the handoff was updated are not shown.\n\
+             \n\
+             # H"
         );
     }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use super::{Ctx, Reply};
 use crate::config::StopMode;
 use crate::handoff;
+use crate::state;
 
 /// What Stop does this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +60,8 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         .var("HANDOFF_STOP")
         .and_then(StopMode::parse)
         .unwrap_or(ctx.project.config.stop);
-    if mode == StopMode::Off {
+    // A refused handoff (already reported) can't be asked for.
+    if mode == StopMode::Off || ctx.project.refused().is_some() {
         return None;
     }
     let mut s = match ctx.load_state() {
@@ -78,7 +80,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         mode,
         skip: ctx.env.flag("HANDOFF_SKIP"),
         hook_active: ctx.input.stop_hook_active,
-        handoff_changed: s.handoff_changed(&ctx.project.handoff),
+        handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
         work_done: !edited.is_empty(),
         blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
@@ -95,11 +97,31 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     // Only write when something changed: most stops read nothing new.
-    if s != before {
-        ctx.save_state(&s);
+    if s == before {
+        return reply;
     }
-    reply
+    match state::save(&ctx.project.sessions_dir(), &s) {
+        Ok(()) => reply,
+        // Unrecorded, a block or reminder would come back at every stop: fail open.
+        Err(e) if reply.is_some() => {
+            ctx.state_problem = Some(Unrecorded(e).to_string());
+            None
+        }
+        Err(e) => {
+            ctx.state_problem = Some(e.to_string());
+            None
+        }
+    }
 }
+
+/// Stop said nothing, though the session's work called for it, because it could not record
+/// having said it.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{0}; until it can be, Stop does not ask for the handoff update, as it could not keep that to \
+     once per prompt — make that folder writable, or set HANDOFF_STATE_DIR to one that is"
+)]
+struct Unrecorded(state::SaveError);
 
 /// Longest wait for the turn to reach the transcript.
 const SETTLE: Duration = Duration::from_secs(1);
@@ -162,7 +184,7 @@ fn since(ctx: &Ctx<'_>) -> String {
 }
 
 fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
-    if !ctx.project.handoff.exists() {
+    if !ctx.project.handoff_exists() {
         return format!(
             "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
              `handoff init`) before you finish.",
@@ -181,7 +203,11 @@ fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
 
 fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
     let display = &ctx.project.handoff_display;
-    let sections = section_titles(&ctx.project.handoff);
+    let sections = ctx
+        .project
+        .handoff()
+        .map(section_titles)
+        .unwrap_or_default();
     let what = if sections.is_empty() {
         format!(
             "Create {display} (`handoff init` writes a template) with Current State, What Was Done, \
@@ -203,7 +229,8 @@ fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
 
 /// The handoff's section titles, for telling the agent what to update.
 fn section_titles(path: &std::path::Path) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let read = crate::confine::open_regular(path).and_then(std::io::read_to_string);
+    let Ok(text) = read else {
         return Vec::new();
     };
     let text = handoff::normalize_newlines(&text);

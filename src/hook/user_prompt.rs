@@ -7,7 +7,8 @@ use crate::transcript::{self, STANDARD_WINDOW};
 
 /// Answer a UserPromptSubmit event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
-    if ctx.input.transcript_path.is_empty() {
+    // A refused handoff (already reported) can't be brought up to date.
+    if ctx.input.transcript_path.is_empty() || ctx.project.refused().is_some() {
         return None;
     }
     let usage = match transcript::context_usage(Path::new(&ctx.input.transcript_path)) {
@@ -19,7 +20,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     let window = window(ctx, usage.model.as_deref(), usage.tokens);
-    let percent = usage.tokens.saturating_mul(100) / window.max(1);
+    let percent = percent(usage.tokens, window);
     let over = percent >= u64::from(ctx.project.config.context_warn_percent);
     let mut s = match ctx.load_state() {
         Some(s) => s,
@@ -58,6 +59,12 @@ fn window(ctx: &Ctx<'_>, model: Option<&str>, tokens: u64) -> u64 {
     transcript::window_for(model, tokens)
 }
 
+/// How much of `window` `tokens` fill, in whole percent (past 100 when over).
+fn percent(tokens: u64, window: u64) -> u64 {
+    let p = u128::from(tokens) * 100 / u128::from(window.max(1));
+    u64::try_from(p).unwrap_or(u64::MAX)
+}
+
 /// 170000 → "170,000"
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -74,6 +81,14 @@ fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(170_000, 200_000), 85);
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(transcript::MAX_TOKENS, 1_000), 10_000_000);
+        assert_eq!(percent(u64::MAX, 200_000), u64::MAX / 2_000);
+    }
 
     #[test]
     fn thousands_separators() {

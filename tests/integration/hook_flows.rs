@@ -321,7 +321,10 @@ fn an_unreadable_handoff_is_reported_not_fatal() {
     // A folder where the handoff should be.
     std::fs::create_dir_all(t.project().join("docs/SESSION-HANDOFF.md")).unwrap();
     let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
-    assert!(out.context().contains("could not be read"), "{out:?}");
+    assert!(
+        out.context().contains("is a folder, not a regular file"),
+        "{out:?}"
+    );
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
 

@@ -8,6 +8,7 @@
 
 mod checkpoint;
 mod cli;
+mod confined;
 mod corpus;
 mod digest;
 mod doctor;
@@ -23,6 +24,7 @@ mod overview;
 mod plugin;
 mod postmortem;
 mod queue;
+mod robustness;
 mod settings_corpus;
 mod support;
 mod tasks;

@@ -100,3 +100,35 @@ fn mistakes_say_what_to_do_and_change_nothing() {
         "handoff: docs/SESSION-HANDOFF.md does not exist: create it with `handoff init`\n"
     );
 }
+
+#[test]
+fn a_cr_only_file_is_a_queue_like_any_other() {
+    let t = Test::new();
+    t.write(PATH, &HANDOFF.replace('\n', "\r"));
+    let out = session(&t, &[&["next"], &["next", "done", "1"], &["next"]]);
+    insta::assert_snapshot!(out, @r"
+    $ handoff next
+    What's Next (docs/SESSION-HANDOFF.md):
+      1. P0  finish the CLI
+      2. P1  write the README
+    $ handoff next done 1
+    Done: P0 finish the CLI — moved to What Was Done This Session, dated 2026-11-21.
+    $ handoff next
+    What's Next (docs/SESSION-HANDOFF.md):
+      1. P1  write the README
+    ");
+    let file = t.read(PATH);
+    assert!(!file.contains('\n'), "{file:?}");
+    assert!(file.contains("- 2026-11-21 — finish the CLI\r"), "{file:?}");
+}
+
+#[test]
+fn a_section_named_for_two_roles_is_the_queue() {
+    let t = Test::new();
+    t.write(PATH, "## What's Next and What Was Done\n- one\n- two\n");
+    t.run(&["next", "done", "1"], "").success();
+    assert_eq!(
+        t.read(PATH),
+        "## What's Next and What Was Done\n- two\n\n## What Was Done This Session\n\n- 2026-11-21 — one\n"
+    );
+}

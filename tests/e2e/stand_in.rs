@@ -347,6 +347,14 @@ impl Request {
             .collect()
     }
 
+    /// The reason of each `event` hook block the model was told about, in order.
+    pub(crate) fn hook_feedback(&self, event: &str) -> Vec<&str> {
+        self.user_texts()
+            .into_iter()
+            .filter_map(|t| hook_feedback(t, event))
+            .collect()
+    }
+
     /// Whether any user-side text contains `needle`.
     pub(crate) fn mentions(&self, needle: &str) -> bool {
         self.user_texts().iter().any(|t| t.contains(needle))
@@ -450,4 +458,47 @@ fn hook_context<'a>(text: &'a str, event: &str) -> Option<&'a str> {
     let rest = rest.strip_prefix(" hook additional context: ")?;
     rest.trim_end_matches('\n')
         .strip_suffix("\n</system-reminder>")
+}
+
+/// The reason of a hook's block, as the client tells the model: `{event} hook feedback:\n{reason}`
+/// on its own (2.1.328), or in a reminder after a line on where hook output comes from (2.1.332).
+fn hook_feedback<'a>(text: &'a str, event: &str) -> Option<&'a str> {
+    let heading = format!("{event} hook feedback:\n");
+    if let Some(reason) = text.strip_prefix(&heading) {
+        return Some(reason);
+    }
+    let inner = text
+        .strip_prefix("<system-reminder>\n")?
+        .trim_end_matches('\n')
+        .strip_suffix("\n</system-reminder>")?;
+    let (preamble, reason) = inner.split_once(&format!("\n{heading}"))?;
+    (!preamble.contains('\n')).then_some(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reason as 2.1.328 and 2.1.332 send it (2.1.332's preamble shortened).
+    #[test]
+    fn hook_feedback_reads_both_forms() {
+        let plain = "Stop hook feedback:\nUpdate the handoff.\nThen stop.";
+        let reminder = "<system-reminder>\nThe text below is the output of a hook that the user \
+                        set up. It carries no message from the user.\nStop hook feedback:\n\
+                        Update the handoff.\nThen stop.\n</system-reminder>";
+        for text in [plain, reminder] {
+            assert_eq!(
+                hook_feedback(text, "Stop"),
+                Some("Update the handoff.\nThen stop."),
+                "{text}"
+            );
+        }
+        assert_eq!(hook_feedback(plain, "SubagentStop"), None);
+        let quoted = "<system-reminder>\nOne.\nTwo.\nStop hook feedback:\nx\n</system-reminder>";
+        assert_eq!(
+            hook_feedback(quoted, "Stop"),
+            None,
+            "one line before it, no more"
+        );
+    }
 }

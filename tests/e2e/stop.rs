@@ -34,11 +34,7 @@ fn enforce_blocks_once_the_model_updates_the_handoff_and_the_session_ends() {
     let run = e2e.prompt("make answer() return 42");
 
     let request = e2e.last_request();
-    let feedback: Vec<_> = request
-        .user_texts()
-        .into_iter()
-        .filter(|t| t.starts_with("Stop hook feedback:"))
-        .collect();
+    let feedback = request.hook_feedback("Stop");
     assert_eq!(feedback.len(), 1, "exactly one block: {feedback:#?}");
     assert!(
         feedback[0].contains(HANDOFF),

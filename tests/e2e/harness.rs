@@ -40,5 +40,5 @@ fn a_fixed_hook_reaches_the_model_and_tool_calls_run() {
         first.hook_contexts("SessionStart"),
         ["fixed context\nsecond line"]
     );
-    assert!(first.last_texts().contains(&"write the notes"));
+    assert!(first.new_texts().contains(&"write the notes"));
 }

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 /// against, and the newest.
 const DEFAULT_VERSIONS: [&str; 2] = ["2.1.328", "2.1.332"];
 const PACKAGE: &str = "@anthropic-ai/claude-code";
+/// How long the registry may take to say whether a version exists, retries included.
+const PREFLIGHT_LIMIT: Duration = Duration::from_secs(12);
 
 /// One installed Claude Code CLI.
 #[derive(Debug)]
@@ -95,6 +97,7 @@ fn install(version: &str) -> Result<PathBuf, String> {
     if version_of(&bin_in(&dir)).as_deref() == Some(version) {
         return Ok(bin_in(&dir));
     }
+    preflight(version)?;
     std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     // Install beside the target and rename, so an interrupted install never looks complete.
     let staging = root.join(format!(
@@ -128,6 +131,31 @@ fn install(version: &str) -> Result<PathBuf, String> {
         Some(v) => Err(format!("installed CLI reports version {v}")),
         None => Err(format!("{} does not run", bin_in(&dir).display())),
     }
+}
+
+/// Ask the registry whether `version` exists, with no retries and a short timeout: without a
+/// registry, npm install alone retries for over a minute before it gives up.
+fn preflight(version: &str) -> Result<(), String> {
+    let npm = npm()
+        .args([
+            "view",
+            "--fetch-retries=0",
+            "--fetch-timeout=8000",
+            "--loglevel=error",
+        ])
+        .arg(format!("{PACKAGE}@{version}"))
+        .arg("version")
+        .spawn()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    let (status, stdout, stderr) = wait_bounded(npm, PREFLIGHT_LIMIT)
+        .map_err(|_| format!("the registry did not answer within {PREFLIGHT_LIMIT:?}"))?;
+    if !status.success() {
+        return Err(npm_reason(&stderr));
+    }
+    if stdout.trim() != version {
+        return Err(format!("the registry has no version {version}"));
+    }
+    Ok(())
 }
 
 /// npm with no input and both outputs piped, in its own process group so a timeout kills it all.

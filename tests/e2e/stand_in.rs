@@ -32,7 +32,6 @@ impl StandIn {
             script,
             root: root.to_path_buf(),
             requests: Arc::clone(&requests),
-            ids: Arc::new(AtomicU64::new(0)),
         };
         let stop = Arc::clone(&stopping);
         thread::spawn(move || {
@@ -80,9 +79,10 @@ struct Server {
     script: Arc<Script>,
     root: PathBuf,
     requests: Arc<Mutex<Vec<Request>>>,
-    /// Numbers each reply, for unique message and tool-call ids.
-    ids: Arc<AtomicU64>,
 }
+
+/// Numbers every reply of every stand-in in the run, so no two messages or tool calls share an id.
+static REPLIES: AtomicU64 = AtomicU64::new(0);
 
 impl Server {
     /// Answer requests on one keep-alive connection until the client closes it.
@@ -124,7 +124,7 @@ impl Server {
                     .push(request.clone());
                 let reply = (self.script)(&request).resolve(&self.root);
                 let model = request.0["model"].as_str().unwrap_or_default();
-                let id = self.ids.fetch_add(1, Ordering::SeqCst);
+                let id = REPLIES.fetch_add(1, Ordering::SeqCst);
                 if request.0["stream"] == true {
                     ("200 OK", "text/event-stream", reply.to_events(model, id))
                 } else {

@@ -7,7 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -98,7 +98,11 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(a panic without a message)")
 }
 
-/// One end-to-end setup. Tests run one at a time: each CLI run is heavy and the machines are small.
+/// Setups running at once: one per core (two on two cores nearly halve the suite's time), and no
+/// more than this, so a big machine does not start dozens of CLIs.
+const AT_ONCE: usize = 4;
+
+/// One end-to-end setup.
 pub(crate) struct E2e {
     client: Client,
     stand_in: StandIn,
@@ -107,7 +111,32 @@ pub(crate) struct E2e {
     /// Tool-permission rules every run passes as `--allowedTools`.
     allowed: RefCell<Vec<String>>,
     _project_dir: TempDir,
-    _serial: MutexGuard<'static, ()>,
+    _slot: Slot,
+}
+
+/// A place among the setups that may run at once, given back when dropped.
+struct Slot;
+
+static TAKEN: Mutex<usize> = Mutex::new(0);
+static FREED: Condvar = Condvar::new();
+
+impl Slot {
+    fn take() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut taken = TAKEN.lock().unwrap_or_else(PoisonError::into_inner);
+        while *taken >= cores.min(AT_ONCE) {
+            taken = FREED.wait(taken).unwrap_or_else(PoisonError::into_inner);
+        }
+        *taken += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        *TAKEN.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        FREED.notify_one();
+    }
 }
 
 /// What one `claude -p` process left behind.
@@ -131,8 +160,7 @@ impl E2e {
         client: Client,
         script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
     ) -> Self {
-        static SERIAL: Mutex<()> = Mutex::new(());
-        let serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        let slot = Slot::take();
         let mut project_dir = tempfile::tempdir().expect("temp project");
         let mut home = tempfile::tempdir().expect("temp HOME");
         if keep() {
@@ -156,7 +184,7 @@ impl E2e {
             project,
             allowed: RefCell::default(),
             _project_dir: project_dir,
-            _serial: serial,
+            _slot: slot,
         };
         e2e.install();
         e2e

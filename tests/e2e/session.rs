@@ -348,6 +348,8 @@ impl E2e {
             .env_clear()
             .env("PATH", cli_path_var())
             .env("HOME", self.home())
+            // The CLI's scratch files (/tmp/claude-<uid>/…) go with the HOME instead of piling up.
+            .env("TMPDIR", self.home())
             .env("ANTHROPIC_BASE_URL", self.stand_in.url())
             .env("ANTHROPIC_API_KEY", "e2e-stand-in")
             .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")

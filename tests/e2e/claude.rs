@@ -1,6 +1,6 @@
-//! The pinned Claude Code CLI: installed once with npm into a cache folder outside the repo, reused
-//! after that. When it cannot be installed the tests are skipped with one line on stderr, or fail
-//! when `HANDOFF_E2E=require` (CI), so they never pass without running.
+//! The Claude Code CLIs under test: each version installed once with npm into a cache folder
+//! outside the repo, reused after that. When one cannot be installed the tests are skipped with one
+//! line on stderr, or fail when `HANDOFF_E2E=require` (CI), so they never pass without running.
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -8,29 +8,64 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The Claude Code version these tests were written against.
-pub(crate) const VERSION: &str = "2.1.328";
+/// The versions to run on unless `HANDOFF_E2E_CLAUDE` lists others: the one the tests were written
+/// against, and the newest.
+const DEFAULT_VERSIONS: [&str; 2] = ["2.1.328", "2.1.332"];
 const PACKAGE: &str = "@anthropic-ai/claude-code";
+/// How long the registry may take to say whether a version exists, retries included.
+const PREFLIGHT_LIMIT: Duration = Duration::from_secs(12);
 
-/// The CLI executable, or `None` when the tests must be skipped.
-pub(crate) fn executable() -> Option<PathBuf> {
-    static INSTALLED: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+/// One installed Claude Code CLI.
+#[derive(Debug)]
+pub(crate) struct Cli {
+    /// As npm and `claude --version` spell it: `2.1.332`.
+    pub(crate) version: String,
+    pub(crate) bin: PathBuf,
+}
+
+/// Every CLI the tests run on, installed on first use; `None` when the tests must be skipped.
+pub(crate) fn installed() -> Option<&'static [Cli]> {
+    static INSTALLED: OnceLock<Result<Vec<Cli>, String>> = OnceLock::new();
     let installed = INSTALLED.get_or_init(|| {
-        let result = install();
+        // The first version that cannot be installed ends the attempt: the next would wait as long.
+        let result = versions()
+            .into_iter()
+            .map(|version| match install(&version) {
+                Ok(bin) => Ok(Cli { version, bin }),
+                Err(reason) => Err(format!(
+                    "npm could not install {PACKAGE}@{version}: {reason}"
+                )),
+            })
+            .collect();
         if let Err(reason) = &result {
-            let line = format!("e2e: skipped: npm could not install {PACKAGE}@{VERSION}: {reason}");
-            if required() {
-                return Err(line);
+            if !required() {
+                // Straight to stderr, past the test harness's capture, and only once per run.
+                let _ = writeln!(std::io::stderr(), "e2e: skipped: {reason}");
             }
-            // Straight to stderr, past the test harness's capture, and only once per run.
-            let _ = writeln!(std::io::stderr(), "{line}");
         }
         result
     });
     match installed {
-        Ok(path) => Some(path.clone()),
-        Err(line) if required() => panic!("{line} (HANDOFF_E2E=require)"),
+        Ok(clis) => Some(clis),
+        Err(reason) if required() => panic!("e2e: failed: {reason} (HANDOFF_E2E=require)"),
         Err(_) => None,
+    }
+}
+
+/// `HANDOFF_E2E_CLAUDE=2.1.328,2.1.332`: the versions to run on, in order.
+#[allow(clippy::disallowed_methods)] // the test process's own settings, not the binary's
+fn versions() -> Vec<String> {
+    let listed: Vec<String> = std::env::var("HANDOFF_E2E_CLAUDE")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect();
+    if listed.is_empty() {
+        DEFAULT_VERSIONS.iter().map(|v| (*v).to_string()).collect()
+    } else {
+        listed
     }
 }
 
@@ -55,21 +90,22 @@ fn bin_in(dir: &Path) -> PathBuf {
     dir.join("node_modules/@anthropic-ai/claude-code/bin/claude.exe")
 }
 
-/// Install the pinned version unless the cache already holds it, and check that it runs.
-fn install() -> Result<PathBuf, String> {
+/// Install `version` unless the cache already holds it, and check that it runs.
+fn install(version: &str) -> Result<PathBuf, String> {
     let root = cache_root()?;
-    let dir = root.join(format!("claude-code-{VERSION}"));
-    if version_of(&bin_in(&dir)).as_deref() == Some(VERSION) {
+    let dir = root.join(format!("claude-code-{version}"));
+    if version_of(&bin_in(&dir)).as_deref() == Some(version) {
         return Ok(bin_in(&dir));
     }
+    preflight(version)?;
     std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     // Install beside the target and rename, so an interrupted install never looks complete.
     let staging = root.join(format!(
-        "claude-code-{VERSION}.partial-{}",
+        "claude-code-{version}.partial-{}",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&staging);
-    let npm = Command::new("npm")
+    let npm = npm()
         .args([
             "install",
             "--no-audit",
@@ -78,11 +114,7 @@ fn install() -> Result<PathBuf, String> {
             "--prefix",
         ])
         .arg(&staging)
-        .arg(format!("{PACKAGE}@{VERSION}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .process_group(0)
+        .arg(format!("{PACKAGE}@{version}"))
         .spawn()
         .map_err(|e| format!("cannot run npm: {e}"))?;
     let (status, _, stderr) = wait_bounded(npm, Duration::from_secs(600))
@@ -95,10 +127,45 @@ fn install() -> Result<PathBuf, String> {
     std::fs::rename(&staging, &dir)
         .map_err(|e| format!("cannot move the install into place: {e}"))?;
     match version_of(&bin_in(&dir)) {
-        Some(v) if v == VERSION => Ok(bin_in(&dir)),
+        Some(v) if v == version => Ok(bin_in(&dir)),
         Some(v) => Err(format!("installed CLI reports version {v}")),
         None => Err(format!("{} does not run", bin_in(&dir).display())),
     }
+}
+
+/// Ask the registry whether `version` exists, with no retries and a short timeout: without a
+/// registry, npm install alone retries for over a minute before it gives up.
+fn preflight(version: &str) -> Result<(), String> {
+    let npm = npm()
+        .args([
+            "view",
+            "--fetch-retries=0",
+            "--fetch-timeout=8000",
+            "--loglevel=error",
+        ])
+        .arg(format!("{PACKAGE}@{version}"))
+        .arg("version")
+        .spawn()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    let (status, stdout, stderr) = wait_bounded(npm, PREFLIGHT_LIMIT)
+        .map_err(|_| format!("the registry did not answer within {PREFLIGHT_LIMIT:?}"))?;
+    if !status.success() {
+        return Err(npm_reason(&stderr));
+    }
+    if stdout.trim() != version {
+        return Err(format!("the registry has no version {version}"));
+    }
+    Ok(())
+}
+
+/// npm with no input and both outputs piped, in its own process group so a timeout kills it all.
+fn npm() -> Command {
+    let mut npm = Command::new("npm");
+    npm.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    npm
 }
 
 /// The line of npm's error output that says what went wrong, without its stack and log path.

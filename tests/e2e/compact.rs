@@ -2,52 +2,52 @@
 //! the handoff again.
 use std::path::Path;
 
-use crate::session::{E2e, HANDOFF};
+use crate::session::{on_each_version_and_model, E2e, HANDOFF};
 use crate::session_start::SMALL;
 use crate::stand_in::Reply;
 
 #[test]
 fn compact_reinjects_the_handoff_and_saves_a_copy() {
-    let Some(e2e) = E2e::start(|req| {
-        if req.is_compaction() {
-            Reply::text(
-                "<analysis>Short.</analysis>\n<summary>The user said hello twice.</summary>",
-            )
-        } else {
-            Reply::text("ok")
-        }
-    }) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL);
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |req| {
+            if req.is_compaction() {
+                Reply::text(
+                    "<analysis>Short.</analysis>\n<summary>The user said hello twice.</summary>",
+                )
+            } else {
+                Reply::text("ok")
+            }
+        });
+        e2e.write(HANDOFF, SMALL);
 
-    e2e.prompts(&["hello", "/compact", "hello again"]);
+        e2e.prompts(&["hello", "/compact", "hello again"]);
 
-    let request = e2e.last_request();
-    assert!(request.mentions("hello again"));
-    let contexts = request.hook_contexts("SessionStart");
-    let after: Vec<_> = contexts
-        .iter()
-        .filter(|c| c.contains("[handoff] The conversation was just compacted"))
-        .collect();
-    assert_eq!(after.len(), 1, "the post-compaction context: {contexts:#?}");
-    assert!(
-        after[0].starts_with(&format!("[handoff] {HANDOFF}")),
-        "{}",
-        after[0]
-    );
-    assert!(after[0].contains(SMALL.trim_end()), "{}", after[0]);
+        let request = e2e.last_request();
+        assert!(request.mentions("hello again"));
+        let contexts = request.hook_contexts("SessionStart");
+        let after: Vec<_> = contexts
+            .iter()
+            .filter(|c| c.contains("[handoff] The conversation was just compacted"))
+            .collect();
+        assert_eq!(after.len(), 1, "the post-compaction context: {contexts:#?}");
+        assert!(
+            after[0].starts_with(&format!("[handoff] {HANDOFF}")),
+            "{}",
+            after[0]
+        );
+        assert!(after[0].contains(SMALL.trim_end()), "{}", after[0]);
 
-    let copies = files_under(&e2e.home().join(".local/state/handoff"), "-manual.md");
-    assert_eq!(
-        copies.len(),
-        1,
-        "one copy saved before compaction: {copies:#?}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(&copies[0]).unwrap_or_default(),
-        SMALL
-    );
+        let copies = files_under(&e2e.home().join(".local/state/handoff"), "-manual.md");
+        assert_eq!(
+            copies.len(),
+            1,
+            "one copy saved before compaction: {copies:#?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&copies[0]).unwrap_or_default(),
+            SMALL
+        );
+    });
 }
 
 /// Files below `dir` whose names end with `suffix`.

@@ -2,10 +2,11 @@
 //! events, against a stand-in for the Messages API on 127.0.0.1. They assert on the requests the
 //! model received, which is the only proof that what `handoff` prints reaches the model.
 //!
-//! `claude` installs the pinned CLI once into a cache outside the repo; `stand_in` is the scripted
-//! model; `session` is the builder every test starts from (`E2e::start(script)`). Without npm the
-//! tests skip with one line on stderr; `HANDOFF_E2E=require` makes that a failure. When a test
-//! fails, its message holds the CLI's output; `last_request()` is the place to look next.
+//! `claude` installs each Claude Code version under test once into a cache outside the repo;
+//! `stand_in` is the scripted model; `session` is the builder every test starts from
+//! (`E2e::start(client, script)`, inside `on_each_version(|client| …)`). Without npm the tests skip
+//! with one line on stderr; `HANDOFF_E2E=require` makes that a failure. When a test fails, its
+//! message names the client and holds the CLI's output; `last_request()` is the place to look next.
 #![cfg(unix)]
 
 mod claude;

@@ -1,17 +1,19 @@
 //! The one builder: a throwaway HOME and project wired to the hook, the stand-in model, and `claude`
-//! runs against them.
+//! runs against them; and the loops that run a scenario on every client under test.
 use std::cell::RefCell;
 use std::ffi::OsString;
+use std::fmt;
 use std::os::unix::process::CommandExt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-use crate::claude;
+use crate::claude::{self, Cli};
 use crate::stand_in::{Reply, Request, StandIn};
 
 /// The handoff file, relative to the project.
@@ -28,16 +30,113 @@ const EVENTS: [&str; 5] = [
     "SessionEnd",
 ];
 
-/// One end-to-end setup. Tests run one at a time: each CLI run is heavy and the machines are small.
+/// The model the client asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Model {
+    /// `--model MODEL`.
+    Pinned,
+    /// No `--model`: the CLI's own default, which most users run and which gets the SessionStart
+    /// context in another place.
+    Default,
+}
+
+/// What a scenario runs on: one Claude Code version, asking for one model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Client {
+    cli: &'static Cli,
+    model: Model,
+}
+
+impl fmt::Display for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.model {
+            Model::Pinned => write!(f, "Claude Code {} with {MODEL}", self.cli.version),
+            Model::Default => write!(f, "Claude Code {} with its default model", self.cli.version),
+        }
+    }
+}
+
+/// Run `scenario` on every Claude Code version under test (`HANDOFF_E2E_CLAUDE`), asking for
+/// `MODEL`. Nothing runs when the tests are skipped.
+pub(crate) fn on_each_version(scenario: impl Fn(Client)) {
+    on_each(&[Model::Pinned], scenario);
+}
+
+/// Run `scenario` on every version, with `MODEL` and with the CLI's default model: for what
+/// SessionStart puts in front of the model, which lands in a different place for each.
+pub(crate) fn on_each_version_and_model(scenario: impl Fn(Client)) {
+    on_each(&[Model::Pinned, Model::Default], scenario);
+}
+
+/// Every client gets its turn even after one fails, so the failure says which ones it is on.
+fn on_each(models: &[Model], scenario: impl Fn(Client)) {
+    let Some(clis) = claude::installed() else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for cli in clis {
+        for &model in models {
+            let client = Client { cli, model };
+            if let Err(panic) = catch_unwind(AssertUnwindSafe(|| scenario(client))) {
+                failures.push(format!("on {client}: {}", panic_text(&*panic)));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "failed {}",
+        failures.join("\n\nfailed ")
+    );
+}
+
+/// The message a panic carried.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(a panic without a message)")
+}
+
+/// Setups running at once: one per core (two on two cores nearly halve the suite's time), and no
+/// more than this, so a big machine does not start dozens of CLIs.
+const AT_ONCE: usize = 4;
+
+/// One end-to-end setup.
 pub(crate) struct E2e {
-    claude: PathBuf,
+    client: Client,
     stand_in: StandIn,
     home: TempDir,
     project: PathBuf,
     /// Tool-permission rules every run passes as `--allowedTools`.
     allowed: RefCell<Vec<String>>,
     _project_dir: TempDir,
-    _serial: MutexGuard<'static, ()>,
+    _slot: Slot,
+}
+
+/// A place among the setups that may run at once, given back when dropped.
+struct Slot;
+
+static TAKEN: Mutex<usize> = Mutex::new(0);
+static FREED: Condvar = Condvar::new();
+
+impl Slot {
+    fn take() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut taken = TAKEN.lock().unwrap_or_else(PoisonError::into_inner);
+        while *taken >= cores.min(AT_ONCE) {
+            taken = FREED.wait(taken).unwrap_or_else(PoisonError::into_inner);
+        }
+        *taken += 1;
+        Slot
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        *TAKEN.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+        FREED.notify_one();
+    }
 }
 
 /// What one `claude -p` process left behind.
@@ -55,14 +154,13 @@ impl Run {
 }
 
 impl E2e {
-    /// A fresh project with `handoff` installed, and a model that answers with `script`.
-    /// `None` when Claude Code could not be installed (the skip is reported once).
+    /// A fresh project with `handoff` installed, run by `client`, and a model that answers with
+    /// `script`.
     pub(crate) fn start(
+        client: Client,
         script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
-    ) -> Option<Self> {
-        static SERIAL: Mutex<()> = Mutex::new(());
-        let claude = claude::executable()?;
-        let serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+    ) -> Self {
+        let slot = Slot::take();
         let mut project_dir = tempfile::tempdir().expect("temp project");
         let mut home = tempfile::tempdir().expect("temp HOME");
         if keep() {
@@ -80,16 +178,16 @@ impl E2e {
             .canonicalize()
             .expect("canonical project path");
         let e2e = Self {
-            claude,
+            client,
             stand_in: StandIn::start(Arc::new(script), &project),
             home,
             project,
             allowed: RefCell::default(),
             _project_dir: project_dir,
-            _serial: serial,
+            _slot: slot,
         };
         e2e.install();
-        Some(e2e)
+        e2e
     }
 
     /// Wire the hooks the way users do: `handoff install` in the project.
@@ -231,10 +329,14 @@ impl E2e {
     }
 
     fn run(&self, args: &[&str], stdin: Option<String>) -> Run {
-        let mut command = Command::new(&self.claude);
+        let mut command = Command::new(&self.client.cli.bin);
         command
             .args(args)
-            .args(["--model", MODEL, "--permission-mode", "acceptEdits"])
+            .args(match self.client.model {
+                Model::Pinned => ["--model", MODEL].as_slice(),
+                Model::Default => &[],
+            })
+            .args(["--permission-mode", "acceptEdits"])
             .args(
                 self.allowed
                     .borrow()
@@ -246,6 +348,8 @@ impl E2e {
             .env_clear()
             .env("PATH", cli_path_var())
             .env("HOME", self.home())
+            // The CLI's scratch files (/tmp/claude-<uid>/…) go with the HOME instead of piling up.
+            .env("TMPDIR", self.home())
             .env("ANTHROPIC_BASE_URL", self.stand_in.url())
             .env("ANTHROPIC_API_KEY", "e2e-stand-in")
             .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")

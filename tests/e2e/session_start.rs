@@ -1,7 +1,7 @@
 //! SessionStart: the handoff reaches the model on startup, resume and clear, whole or packed to fit.
 use std::fmt::Write as _;
 
-use crate::session::{E2e, HANDOFF};
+use crate::session::{on_each_version_and_model, E2e, HANDOFF};
 use crate::stand_in::Reply;
 
 /// A small handoff with the usual sections, code and non-ASCII text.
@@ -39,38 +39,38 @@ fn the_context<'a>(contexts: &[&'a str]) -> &'a str {
 
 #[test]
 fn startup_injects_the_handoff_whole() {
-    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL);
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        e2e.write(HANDOFF, SMALL);
 
-    e2e.prompt("hello");
+        e2e.prompt("hello");
 
-    let request = e2e.last_request();
-    let context = the_context(&request.hook_contexts("SessionStart"));
-    assert!(
-        context.contains(SMALL.trim_end()),
-        "the handoff arrives whole:\n{context}"
-    );
-    assert!(!context.contains("[handoff] Left out"), "{context}");
+        let request = e2e.last_request();
+        let context = the_context(&request.hook_contexts("SessionStart"));
+        assert!(
+            context.contains(SMALL.trim_end()),
+            "the handoff arrives whole:\n{context}"
+        );
+        assert!(!context.contains("[handoff] Left out"), "{context}");
+    });
 }
 
 #[test]
 fn startup_without_a_handoff_says_so() {
-    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
-        return;
-    };
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
 
-    e2e.prompt("hello");
+        e2e.prompt("hello");
 
-    let request = e2e.last_request();
-    let contexts = request.hook_contexts("SessionStart");
-    assert_eq!(contexts.len(), 1, "{contexts:#?}");
-    assert!(
-        contexts[0].starts_with("[handoff] No handoff yet"),
-        "{}",
-        contexts[0]
-    );
+        let request = e2e.last_request();
+        let contexts = request.hook_contexts("SessionStart");
+        assert_eq!(contexts.len(), 1, "{contexts:#?}");
+        assert!(
+            contexts[0].starts_with("[handoff] No handoff yet"),
+            "{}",
+            contexts[0]
+        );
+    });
 }
 
 /// About 60 KB, with the sections that matter most placed last, after the bulk.
@@ -110,72 +110,72 @@ fn big_handoff() -> (String, String, String) {
 
 #[test]
 fn a_60_kb_handoff_arrives_within_the_cap_with_the_key_sections_whole() {
-    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
-        return;
-    };
-    let (doc, failed, next) = big_handoff();
-    assert!(doc.len() > 60_000, "the fixture is {} bytes", doc.len());
-    e2e.write(HANDOFF, &doc);
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        let (doc, failed, next) = big_handoff();
+        assert!(doc.len() > 60_000, "the fixture is {} bytes", doc.len());
+        e2e.write(HANDOFF, &doc);
 
-    e2e.prompt("hello");
+        e2e.prompt("hello");
 
-    let request = e2e.last_request();
-    assert!(
-        !request.mentions("<persisted-output>"),
-        "the client spilled the context to a file"
-    );
-    let context = the_context(&request.hook_contexts("SessionStart"));
-    let units = context.encode_utf16().count();
-    assert!(
-        units <= 10_000,
-        "{units} UTF-16 units, over the client's cap"
-    );
-    assert!(context.contains(&next), "What's Next whole:\n{context}");
-    assert!(context.contains(&failed), "What Failed whole:\n{context}");
-    let last = context.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("[handoff] Left out to fit"),
-        "says what was left out: {last}"
-    );
+        let request = e2e.last_request();
+        assert!(
+            !request.mentions("<persisted-output>"),
+            "the client spilled the context to a file"
+        );
+        let context = the_context(&request.hook_contexts("SessionStart"));
+        let units = context.encode_utf16().count();
+        assert!(
+            units <= 10_000,
+            "{units} UTF-16 units, over the client's cap"
+        );
+        assert!(context.contains(&next), "What's Next whole:\n{context}");
+        assert!(context.contains(&failed), "What Failed whole:\n{context}");
+        let last = context.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("[handoff] Left out to fit"),
+            "says what was left out: {last}"
+        );
+    });
 }
 
 #[test]
 fn resume_injects_the_handoff_as_it_is_now() {
-    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL);
-    let first = e2e.prompt("hello");
-    let updated = SMALL.replace(
-        "2. Wire the new lexer into `fmt`.",
-        "2. Benchmark the new lexer.",
-    );
-    e2e.write(HANDOFF, &updated);
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        e2e.write(HANDOFF, SMALL);
+        let first = e2e.prompt("hello");
+        let updated = SMALL.replace(
+            "2. Wire the new lexer into `fmt`.",
+            "2. Benchmark the new lexer.",
+        );
+        e2e.write(HANDOFF, &updated);
 
-    e2e.resume(first.session_id(), "carry on");
+        e2e.resume(first.session_id(), "carry on");
 
-    let request = e2e.last_request();
-    let context = the_context(&request.new_hook_contexts("SessionStart"));
-    assert!(
-        context.contains(updated.trim_end()),
-        "the updated handoff arrives whole with the resumed prompt:\n{context}"
-    );
+        let request = e2e.last_request();
+        let context = the_context(&request.new_hook_contexts("SessionStart"));
+        assert!(
+            context.contains(updated.trim_end()),
+            "the updated handoff arrives whole with the resumed prompt:\n{context}"
+        );
+    });
 }
 
 #[test]
 fn clear_injects_the_handoff_into_the_new_conversation() {
-    let Some(e2e) = E2e::start(|_| Reply::text("ok")) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL);
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        e2e.write(HANDOFF, SMALL);
 
-    e2e.prompts(&["hello before clear", "/clear", "hello after clear"]);
+        e2e.prompts(&["hello before clear", "/clear", "hello after clear"]);
 
-    let request = e2e.last_request();
-    assert!(
-        request.mentions("hello after clear") && !request.mentions("hello before clear"),
-        "the last request is the cleared conversation"
-    );
-    let context = the_context(&request.hook_contexts("SessionStart"));
-    assert!(context.contains(SMALL.trim_end()), "{context}");
+        let request = e2e.last_request();
+        assert!(
+            request.mentions("hello after clear") && !request.mentions("hello before clear"),
+            "the last request is the cleared conversation"
+        );
+        let context = the_context(&request.hook_contexts("SessionStart"));
+        assert!(context.contains(SMALL.trim_end()), "{context}");
+    });
 }

@@ -32,7 +32,6 @@ impl StandIn {
             script,
             root: root.to_path_buf(),
             requests: Arc::clone(&requests),
-            ids: Arc::new(AtomicU64::new(0)),
         };
         let stop = Arc::clone(&stopping);
         thread::spawn(move || {
@@ -80,9 +79,10 @@ struct Server {
     script: Arc<Script>,
     root: PathBuf,
     requests: Arc<Mutex<Vec<Request>>>,
-    /// Numbers each reply, for unique message and tool-call ids.
-    ids: Arc<AtomicU64>,
 }
+
+/// Numbers every reply of every stand-in in the run, so no two messages or tool calls share an id.
+static REPLIES: AtomicU64 = AtomicU64::new(0);
 
 impl Server {
     /// Answer requests on one keep-alive connection until the client closes it.
@@ -124,7 +124,7 @@ impl Server {
                     .push(request.clone());
                 let reply = (self.script)(&request).resolve(&self.root);
                 let model = request.0["model"].as_str().unwrap_or_default();
-                let id = self.ids.fetch_add(1, Ordering::SeqCst);
+                let id = REPLIES.fetch_add(1, Ordering::SeqCst);
                 if request.0["stream"] == true {
                     ("200 OK", "text/event-stream", reply.to_events(model, id))
                 } else {
@@ -317,39 +317,46 @@ impl Request {
         self.0["messages"].as_array().map_or(&[], Vec::as_slice)
     }
 
-    /// Every text the user side sent, in order: prompts, reminders and hook feedback (not tool results).
-    pub(crate) fn user_texts(&self) -> Vec<&str> {
-        self.messages()
-            .iter()
-            .filter(|m| m["role"] == "user")
-            .flat_map(texts)
-            .collect()
+    /// What this turn added: the messages after the model's last reply (all of them before it
+    /// has replied).
+    fn new_messages(&self) -> &[Value] {
+        let messages = self.messages();
+        let replied = messages.iter().rposition(|m| m["role"] == "assistant");
+        &messages[replied.map_or(0, |i| i + 1)..]
     }
 
-    /// The texts of the newest message only: what this turn added.
-    pub(crate) fn last_texts(&self) -> Vec<&str> {
-        self.messages().last().map(texts).unwrap_or_default()
+    /// Every text the client sent as the user or the system, in order: prompts, reminders, hook
+    /// context and feedback (not tool results).
+    pub(crate) fn sent_texts(&self) -> Vec<&str> {
+        sent_texts(self.messages())
+    }
+
+    /// The texts this turn added.
+    pub(crate) fn new_texts(&self) -> Vec<&str> {
+        sent_texts(self.new_messages())
     }
 
     /// The additional context each `event` hook injected anywhere in the conversation, in order.
     pub(crate) fn hook_contexts(&self, event: &str) -> Vec<&str> {
-        self.user_texts()
-            .into_iter()
-            .filter_map(|t| hook_context(t, event))
-            .collect()
+        hook_contexts(self.messages(), event)
     }
 
-    /// The additional context `event` hooks injected in the newest message: what this turn added.
+    /// The additional context `event` hooks injected in this turn.
     pub(crate) fn new_hook_contexts(&self, event: &str) -> Vec<&str> {
-        self.last_texts()
+        hook_contexts(self.new_messages(), event)
+    }
+
+    /// The reason of each `event` hook block the model was told about, in order.
+    pub(crate) fn hook_feedback(&self, event: &str) -> Vec<&str> {
+        self.sent_texts()
             .into_iter()
-            .filter_map(|t| hook_context(t, event))
+            .filter_map(|t| hook_feedback(t, event))
             .collect()
     }
 
-    /// Whether any user-side text contains `needle`.
+    /// Whether any text the client sent contains `needle`.
     pub(crate) fn mentions(&self, needle: &str) -> bool {
-        self.user_texts().iter().any(|t| t.contains(needle))
+        self.sent_texts().iter().any(|t| t.contains(needle))
     }
 
     /// The tool calls the model already made in this conversation: (tool name, input).
@@ -423,7 +430,7 @@ impl Request {
 
     /// Whether this is the client asking for a compaction summary.
     pub(crate) fn is_compaction(&self) -> bool {
-        self.last_texts()
+        self.new_texts()
             .iter()
             .any(|t| t.contains("<analysis> block followed by a <summary> block"))
     }
@@ -442,12 +449,149 @@ fn texts(message: &Value) -> Vec<&str> {
     }
 }
 
+/// The texts of the user's and the system's messages.
+fn sent_texts(messages: &[Value]) -> Vec<&str> {
+    messages
+        .iter()
+        .filter(|m| m["role"] == "user" || m["role"] == "system")
+        .flat_map(texts)
+        .collect()
+}
+
+/// The additional context `event` hooks injected in `messages`, in either place the client puts
+/// it: a reminder in a user message (`MODEL`), or a section of a system message (the default model).
+fn hook_contexts<'a>(messages: &'a [Value], event: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    for message in messages {
+        for text in texts(message) {
+            if message["role"] == "user" {
+                found.extend(reminder_context(text, event));
+            } else if message["role"] == "system" {
+                found.extend(system_contexts(text, event));
+            }
+        }
+    }
+    found
+}
+
 /// The additional context a hook event injected, taken out of the reminder the client wraps it in:
 /// `<system-reminder>\n{event} hook additional context: {context}\n</system-reminder>`.
-fn hook_context<'a>(text: &'a str, event: &str) -> Option<&'a str> {
+fn reminder_context<'a>(text: &'a str, event: &str) -> Option<&'a str> {
     let rest = text.strip_prefix("<system-reminder>\n")?;
     let rest = rest.strip_prefix(event)?;
     let rest = rest.strip_prefix(" hook additional context: ")?;
     rest.trim_end_matches('\n')
         .strip_suffix("\n</system-reminder>")
+}
+
+/// How the client's own sections begin where it joins them to hook context with a blank line,
+/// unwrapped, in one system text: the context runs up to the first of them.
+const CLIENT_SECTIONS: [&str; 9] = [
+    "# Environment\n",
+    "You are powered by the model named ",
+    "The following deferred tools are now available",
+    "Available agent types for the Agent tool:",
+    "When you launch multiple agents",
+    "The following skills are available",
+    "<total_tokens>",
+    "Today's date is ",
+    "Attribution for git commits",
+];
+
+/// The additional context `event` hooks injected into one system text:
+/// `{event} hook additional context: {context}`, a section of its own among the client's.
+fn system_contexts<'a>(text: &'a str, event: &str) -> Vec<&'a str> {
+    let marker = format!("{event} hook additional context: ");
+    text.match_indices(&marker)
+        .filter(|(at, _)| text[..*at].is_empty() || text[..*at].ends_with("\n\n"))
+        .map(|(at, _)| {
+            let body = &text[at + marker.len()..];
+            let bytes = body.as_bytes();
+            // Byte by byte, as the context may end with a newline of its own before the blank line.
+            let end = (0..bytes.len().saturating_sub(1))
+                .find(|&i| {
+                    bytes[i] == b'\n' && bytes[i + 1] == b'\n' && begins_a_section(&body[i + 2..])
+                })
+                .unwrap_or(body.len());
+            &body[..end]
+        })
+        .collect()
+}
+
+/// Whether `text` starts a section of the client's own, or another hook's context.
+fn begins_a_section(text: &str) -> bool {
+    let another_hook = text.split_once(' ').is_some_and(|(event, rest)| {
+        !event.is_empty()
+            && event.bytes().all(|b| b.is_ascii_alphanumeric())
+            && rest.starts_with("hook additional context: ")
+    });
+    another_hook || CLIENT_SECTIONS.iter().any(|s| text.starts_with(s))
+}
+
+/// The reason of a hook's block, as the client tells the model: `{event} hook feedback:\n{reason}`
+/// on its own (2.1.328), or in a reminder after a line on where hook output comes from (2.1.332).
+fn hook_feedback<'a>(text: &'a str, event: &str) -> Option<&'a str> {
+    let heading = format!("{event} hook feedback:\n");
+    if let Some(reason) = text.strip_prefix(&heading) {
+        return Some(reason);
+    }
+    let inner = text
+        .strip_prefix("<system-reminder>\n")?
+        .trim_end_matches('\n')
+        .strip_suffix("\n</system-reminder>")?;
+    let (preamble, reason) = inner.split_once(&format!("\n{heading}"))?;
+    (!preamble.contains('\n')).then_some(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A context as `MODEL` gets it, and in the system text the default model gets, both where a
+    /// session starts (before the environment) and after a compaction (between the client's own
+    /// sections); the context may end with a newline.
+    #[test]
+    fn hook_contexts_reads_a_reminder_and_a_system_section() {
+        let context = "[handoff] the header\n\n# Handoff\n\n## Next\n1. Fix it.\n";
+        let reminder = json!({"role": "user", "content": [
+            {"type": "text", "text": format!("<system-reminder>\nSessionStart hook additional context: {context}\n</system-reminder>")},
+            {"type": "text", "text": "hello"}]});
+        let at_start = json!({"role": "system", "content": [{"type": "text", "text":
+            format!("SessionStart hook additional context: {context}\n\n# Environment\nYou have been invoked")}]});
+        let after_compaction = json!({"role": "system", "content": [{"type": "text", "text":
+            format!("Available agent types for the Agent tool:\n- claude\n\nYou are powered by the model named \
+                     Opus 5.5.\n\nSessionStart hook additional context: {context}\n\nToday's date is 2026-12-01.")}]});
+        for message in [reminder, at_start, after_compaction] {
+            let messages = [message];
+            assert_eq!(
+                hook_contexts(&messages, "SessionStart"),
+                [context],
+                "{messages:?}"
+            );
+            assert!(hook_contexts(&messages, "UserPromptSubmit").is_empty());
+        }
+    }
+
+    /// The reason as 2.1.328 and 2.1.332 send it (2.1.332's preamble shortened).
+    #[test]
+    fn hook_feedback_reads_both_forms() {
+        let plain = "Stop hook feedback:\nUpdate the handoff.\nThen stop.";
+        let reminder = "<system-reminder>\nThe text below is the output of a hook that the user \
+                        set up. It carries no message from the user.\nStop hook feedback:\n\
+                        Update the handoff.\nThen stop.\n</system-reminder>";
+        for text in [plain, reminder] {
+            assert_eq!(
+                hook_feedback(text, "Stop"),
+                Some("Update the handoff.\nThen stop."),
+                "{text}"
+            );
+        }
+        assert_eq!(hook_feedback(plain, "SubagentStop"), None);
+        let quoted = "<system-reminder>\nOne.\nTwo.\nStop hook feedback:\nx\n</system-reminder>";
+        assert_eq!(
+            hook_feedback(quoted, "Stop"),
+            None,
+            "one line before it, no more"
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! Stop: after the session edited files without touching the handoff, enforce mode makes the model
 //! update it (once), and remind mode tells the user.
-use crate::session::{E2e, HANDOFF};
+use crate::session::{on_each_version, E2e, HANDOFF};
 use crate::session_start::SMALL;
 use crate::stand_in::{Reply, Request};
 
@@ -25,67 +25,63 @@ fn diligent_model(req: &Request) -> Reply {
 
 #[test]
 fn enforce_blocks_once_the_model_updates_the_handoff_and_the_session_ends() {
-    let Some(e2e) = E2e::start(diligent_model) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL)
-        .write(".claude/handoff.json", r#"{"stop":"enforce"}"#);
+    on_each_version(|client| {
+        let e2e = E2e::start(client, diligent_model);
+        e2e.write(HANDOFF, SMALL)
+            .write(".claude/handoff.json", r#"{"stop":"enforce"}"#);
 
-    let run = e2e.prompt("make answer() return 42");
+        let run = e2e.prompt("make answer() return 42");
 
-    let request = e2e.last_request();
-    let feedback: Vec<_> = request
-        .user_texts()
-        .into_iter()
-        .filter(|t| t.starts_with("Stop hook feedback:"))
-        .collect();
-    assert_eq!(feedback.len(), 1, "exactly one block: {feedback:#?}");
-    assert!(
-        feedback[0].contains(HANDOFF),
-        "the reason names the handoff: {}",
-        feedback[0]
-    );
-    assert_eq!(
-        e2e.read(HANDOFF),
-        UPDATED,
-        "the model's update is on disk\n{}",
-        request.outline()
-    );
-    assert_eq!(run.result["result"], "The handoff is up to date.");
-    let calls: Vec<_> = request.tool_calls().iter().map(|(name, _)| *name).collect();
-    assert_eq!(
-        calls,
-        ["Write", "Read", "Write"],
-        "source, then the handoff (read, then written); nothing more"
-    );
+        let request = e2e.last_request();
+        let feedback = request.hook_feedback("Stop");
+        assert_eq!(feedback.len(), 1, "exactly one block: {feedback:#?}");
+        assert!(
+            feedback[0].contains(HANDOFF),
+            "the reason names the handoff: {}",
+            feedback[0]
+        );
+        assert_eq!(
+            e2e.read(HANDOFF),
+            UPDATED,
+            "the model's update is on disk\n{}",
+            request.outline()
+        );
+        assert_eq!(run.result["result"], "The handoff is up to date.");
+        let calls: Vec<_> = request.tool_calls().iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            calls,
+            ["Write", "Read", "Write"],
+            "source, then the handoff (read, then written); nothing more"
+        );
+    });
 }
 
 #[test]
 fn remind_tells_the_user_and_lets_the_session_end() {
-    let Some(e2e) = E2e::start(diligent_model) else {
-        return;
-    };
-    e2e.write(HANDOFF, SMALL);
+    on_each_version(|client| {
+        let e2e = E2e::start(client, diligent_model);
+        e2e.write(HANDOFF, SMALL);
 
-    let run = e2e.prompt("make answer() return 42");
+        let run = e2e.prompt("make answer() return 42");
 
-    assert_eq!(run.result["result"], "Done.");
-    assert!(
-        !e2e.requests()
+        assert_eq!(run.result["result"], "Done.");
+        assert!(
+            !e2e.requests()
+                .iter()
+                .any(|r| r.mentions("Stop hook feedback:")),
+            "remind mode never blocks"
+        );
+        assert_eq!(e2e.read(HANDOFF), SMALL, "nobody touched the handoff");
+        // `-p` prints the reminder nowhere (not in the result, not on stderr); the transcript keeps it.
+        let reminders: Vec<String> = e2e
+            .transcript(run.session_id())
             .iter()
-            .any(|r| r.mentions("Stop hook feedback:")),
-        "remind mode never blocks"
-    );
-    assert_eq!(e2e.read(HANDOFF), SMALL, "nobody touched the handoff");
-    // `-p` prints the reminder nowhere (not in the result, not on stderr); the transcript keeps it.
-    let reminders: Vec<String> = e2e
-        .transcript(run.session_id())
-        .iter()
-        .filter(|line| line["attachment"]["type"] == "hook_system_message")
-        .filter(|line| line["attachment"]["hookEvent"] == "Stop")
-        .filter_map(|line| line["attachment"]["content"].as_str().map(str::to_string))
-        .collect();
-    assert_eq!(reminders.len(), 1, "one reminder: {reminders:#?}");
-    assert!(reminders[0].starts_with("handoff: "), "{}", reminders[0]);
-    assert!(reminders[0].contains(HANDOFF), "{}", reminders[0]);
+            .filter(|line| line["attachment"]["type"] == "hook_system_message")
+            .filter(|line| line["attachment"]["hookEvent"] == "Stop")
+            .filter_map(|line| line["attachment"]["content"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(reminders.len(), 1, "one reminder: {reminders:#?}");
+        assert!(reminders[0].starts_with("handoff: "), "{}", reminders[0]);
+        assert!(reminders[0].contains(HANDOFF), "{}", reminders[0]);
+    });
 }

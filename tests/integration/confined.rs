@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{reply_line, tool_use_line, Test, HANDOFF};
+use crate::support::{mkfifo, reply_line, tool_use_line, within, Test, HANDOFF};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
 
@@ -22,17 +22,6 @@ fn outside(t: &Test, name: &str, content: &str) -> PathBuf {
 fn link(target: &Path, at: &Path) {
     std::fs::create_dir_all(at.parent().expect("parent")).expect("mkdir");
     std::os::unix::fs::symlink(target, at).expect("symlink");
-}
-
-/// Run `f` on another thread, failing if it takes longer than `limit` (a FIFO or a device would
-/// otherwise hang the test run).
-fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(f());
-    });
-    rx.recv_timeout(limit)
-        .expect("still running: stuck on a special file")
 }
 
 const PROMPTLY: Duration = Duration::from_secs(20);
@@ -126,10 +115,7 @@ fn a_handoff_linked_to_a_key_is_neither_injected_nor_replaced() {
 #[test]
 fn a_handoff_inside_git_is_refused_and_git_keeps_working() {
     let t = Test::new();
-    if !t.git(&["init", "-q", "-b", "main"]) {
-        eprintln!("skipped: git not installed");
-        return;
-    }
+    assert!(t.git(&["init", "-q", "-b", "main"]));
     let config = std::fs::read_to_string(t.project().join(".git/config")).unwrap();
     t.write(".claude/handoff.json", r#"{"path": ".git/config"}"#);
     let out = t.run(&["checkpoint", "one"], "").failure(1);
@@ -169,22 +155,11 @@ fn a_handoff_linked_to_a_device_is_refused_at_once() {
         .is_symlink());
 }
 
-/// Make a FIFO at `path`; false when `mkfifo` is not available.
-fn mkfifo(path: &Path) -> bool {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[test]
 fn a_fifo_as_config_or_handoff_never_blocks() {
     let t = Test::new();
-    if !mkfifo(&t.project().join(".claude/handoff.json")) || !mkfifo(&t.project().join(PATH)) {
-        eprintln!("skipped: mkfifo not available");
-        return;
-    }
+    mkfifo(&t.project().join(".claude/handoff.json"));
+    mkfifo(&t.project().join(PATH));
     let t = std::sync::Arc::new(t);
     for event in [
         "SessionStart-startup",

@@ -322,6 +322,29 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
         .success()
 }
 
+/// Run `f` on its own thread and return what it returns, failing the test if that takes longer
+/// than `limit`: for a run that must not hang (a FIFO, a git that sleeps).
+#[track_caller]
+pub fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("still running after {limit:?}: stuck"))
+}
+
+/// Make a FIFO at `path` (and its folder); panics when `mkfifo` fails, so its tests never pass
+/// without it.
+pub fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo is needed for this test");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 /// [`NOW`] as a SystemTime.
 pub fn now() -> SystemTime {
     let t = chrono::DateTime::parse_from_rfc3339(NOW).expect("NOW");

@@ -360,6 +360,12 @@ pub fn set_mtime(path: &Path, t: SystemTime) {
         .expect("set mtime");
 }
 
+/// Whether `CI` is set: there, what a test needs must be present, so a skip becomes a failure.
+#[allow(clippy::disallowed_methods)] // the test process's own setting
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
 /// The files of one kind (`handoffs`, `settings`) in the shared corpus of real files from public
 /// repositories, beside this project, sorted. `None`, after one line on stderr, when it is absent;
 /// with `CI` set its absence fails the test instead, so CI never passes without it.

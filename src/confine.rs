@@ -19,6 +19,8 @@ pub enum Named {
     Postmortems,
     /// CLAUDE.md.
     ClaudeMd,
+    /// `.claude/settings.json` or `.claude/settings.local.json`.
+    Settings,
 }
 
 impl Named {
@@ -34,6 +36,10 @@ impl Named {
             }
             Named::Config => "using the defaults; make it a regular file inside the project",
             Named::Postmortems => "postmortems are left out; make it a folder inside the project",
+            Named::Settings => {
+                "make it a regular file inside the project, or install in another scope \
+                 (--scope user)"
+            }
             Named::ClaudeMd => {
                 "make it a regular file inside the project, or leave it alone with --no-claude-md \
                  (--keep-claude-md for uninstall)"

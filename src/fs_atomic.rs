@@ -138,13 +138,27 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
             }
             Err(e) => return Err(e),
         };
-        file.file().lock()?;
+        match file.file().lock() {
+            Ok(()) => {}
+            // A file system without locks: sweepers can't lock our temp there either, so it is safe.
+            Err(e) if locks_unsupported(&e) => return Ok((tmp, file)),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
         // A sweeper may have taken it for stranded before we locked it.
         if is_same_file(&tmp, &file) {
             return Ok((tmp, file));
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("could not create a temp file")))
+}
+
+/// Whether a lock failed because the file system has none (ENOLCK on Linux's NFS without lockd).
+fn locks_unsupported(e: &std::io::Error) -> bool {
+    const ENOLCK: i32 = if cfg!(target_os = "linux") { 37 } else { 77 };
+    e.kind() == std::io::ErrorKind::Unsupported || e.raw_os_error() == Some(ENOLCK)
 }
 
 #[cfg(unix)]

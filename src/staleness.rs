@@ -183,7 +183,10 @@ pub fn check(
             ..Staleness::default()
         }));
     };
-    let rel = crate::project::display_relative(&repo.top, handoff);
+    // A handoff outside the work tree (`--file`) has no history here to count against.
+    let Some(rel) = relative_to(handoff, &repo.top) else {
+        return Ok(None);
+    };
     let mtime = std::fs::metadata(handoff)
         .and_then(|m| m.modified())
         .ok()
@@ -204,6 +207,20 @@ pub fn check(
         let _ = fs_atomic::write(cache, &json, Durability::Fast);
     }
     Ok(Some(cached.value))
+}
+
+/// `path` relative to the work tree `top`, resolving links only when the plain paths disagree;
+/// `None` outside it.
+fn relative_to(path: &Path, top: &Path) -> Option<String> {
+    if path.starts_with(top) {
+        return Some(crate::project::display_relative(top, path));
+    }
+    let (path, top) = (
+        std::fs::canonicalize(path).ok()?,
+        std::fs::canonicalize(top).ok()?,
+    );
+    path.starts_with(&top)
+        .then(|| crate::project::display_relative(&top, &path))
 }
 
 /// Ask git: is the handoff modified in the work tree, and what do recent commits touch?

@@ -32,7 +32,7 @@ pub(crate) fn run(env: &Env) -> ExitCode {
         Ok(outcome) => {
             if !outcome.warnings.is_empty() {
                 // One line, however many problems: stderr is shown to the user as a notice.
-                eprintln!("handoff: {}", outcome.warnings.join("; "));
+                eprintln!("handoff: {}", one_line(&outcome.warnings.join("; ")));
             }
             outcome.reply
         }
@@ -44,4 +44,30 @@ pub(crate) fn run(env: &Env) -> ExitCode {
         let _ = writeln!(stdout, "{reply}").and_then(|()| stdout.flush());
     }
     ExitCode::SUCCESS
+}
+
+/// `text` on one line: a newline or other control character (which a repository's file names or
+/// config could carry) is shown escaped.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn warnings_stay_on_one_line() {
+        assert_eq!(
+            super::one_line("a\nb\r\u{1b}[31m ok é"),
+            "a\\nb\\r\\u{1b}[31m ok é"
+        );
+    }
 }

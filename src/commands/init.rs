@@ -118,7 +118,7 @@ fn set_configured_path(project: &Project, path: &Path, env: &Env) -> Result<()> 
     }
     // Saved in the repository, so it must keep to the project like any path the config names.
     confine::file(&project.root, path, Named::Handoff)?;
-    let config = project.root.join(CONFIG_PATH);
+    let config = confine::file(&project.root, Path::new(CONFIG_PATH), Named::Config)?;
     let old = read_optional(&config)?.filter(|t| !t.trim().is_empty());
     let text = old.clone().unwrap_or_else(|| "{}\n".into());
     serde_json::from_str::<Value>(&text).map_err(|e| Error::invalid_json(&config, &e))?;

@@ -75,12 +75,17 @@ pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
 
 /// The settings file of `scope`, or an error that says how to fix a missing home folder.
 pub(crate) fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathBuf> {
-    scope.settings_path(&project.root, env).ok_or_else(|| {
+    let path = scope.settings_path(&project.root, env).ok_or_else(|| {
         Error::Message(
             "cannot find the home folder for the user scope; set HOME (or CLAUDE_CONFIG_DIR)"
                 .into(),
         )
-    })
+    })?;
+    // The project's own settings come with the repository: written only if they stay inside it.
+    if let Ok(rel) = path.strip_prefix(&project.root) {
+        crate::confine::file(&project.root, rel, crate::confine::Named::Settings)?;
+    }
+    Ok(path)
 }
 
 /// A settings error, naming the file and what to do.
@@ -106,10 +111,19 @@ pub(crate) fn settings_error(path: &Path, e: &SettingsError) -> Error {
     }
 }
 
-/// A file's text, or `None` if it doesn't exist.
+/// Settings and CLAUDE.md files are small; past this, something is wrong (a link to a device).
+const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
+
+/// A file's text, or `None` if it doesn't exist; only a regular file is opened (a FIFO would hang).
 pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
-    match fs_err::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
+    match crate::confine::read_regular(path, MAX_TEXT_FILE) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
+            Error::Message(format!(
+                "{} is not UTF-8 text (byte {}); fix it by hand, then run again",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }

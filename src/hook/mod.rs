@@ -64,9 +64,13 @@ impl Ctx<'_> {
     }
 
     /// Save this session's state; failure (e.g. a full disk) is reported, never fatal.
-    pub fn save_state(&mut self, s: &SessionState) {
-        if let Err(e) = state::save(&self.project.sessions_dir(), s) {
-            self.state_problem = Some(e.to_string());
+    pub fn save_state(&mut self, s: &SessionState) -> bool {
+        match state::save(&self.project.sessions_dir(), s) {
+            Ok(()) => true,
+            Err(e) => {
+                self.state_problem = Some(e.to_string());
+                false
+            }
         }
     }
 

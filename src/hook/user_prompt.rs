@@ -32,8 +32,9 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         return None;
     }
     s.context_warned = over;
-    ctx.save_state(&s);
-    over.then(|| {
+    // Unrecorded, the warning would come back with every prompt: say it only once it is kept.
+    let saved = ctx.save_state(&s);
+    (over && saved).then(|| {
         Reply::context(
             "UserPromptSubmit",
             format!(

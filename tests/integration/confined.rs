@@ -325,3 +325,41 @@ fn stop_never_asks_for_a_refused_handoff() {
     assert_eq!(out.stdout, "", "{out}");
     assert_eq!(out.stderr.lines().count(), 1, "{out}");
 }
+
+#[test]
+fn a_name_with_a_newline_stays_on_one_stderr_line() {
+    let t = Test::new();
+    t.write(".claude/handoff.json", r#"{"path": "../x\ny.md"}"#);
+    for event in ["SessionStart-startup", "UserPromptSubmit", "Stop"] {
+        let out = t.hook_with_stderr(event, &json!({}));
+        assert_eq!(out.stderr.lines().count(), 1, "{event}: {out}");
+        assert!(out.stderr.contains(r"x\ny.md"), "{event}: {out}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn settings_files_outside_the_project_or_special_are_refused() {
+    let t = Test::new();
+    let outside = t.home().join("elsewhere.json");
+    std::fs::write(&outside, "{}\n").unwrap();
+    std::fs::create_dir_all(t.project().join(".claude")).unwrap();
+    std::os::unix::fs::symlink(&outside, t.project().join(".claude/settings.json")).unwrap();
+    let out = t
+        .run(&["install", "--command", "/bin/handoff"], "")
+        .failure(1);
+    assert!(out.stderr.contains("outside the project"), "{out}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "{}\n");
+
+    let t = std::sync::Arc::new(Test::new());
+    std::fs::create_dir_all(t.project().join(".claude")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", t.project().join(".claude/settings.json")).unwrap();
+    let run = t.clone();
+    // init only looks there for our hooks: it finishes, never reading the device.
+    within(PROMPTLY, move || run.run(&["init"], "")).success();
+    let run = t.clone();
+    let out = within(PROMPTLY, move || {
+        run.run(&["install", "--command", "/bin/handoff"], "")
+    });
+    assert_eq!(out.code, Some(1), "{out}");
+}

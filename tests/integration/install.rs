@@ -322,20 +322,16 @@ fn uninstall_can_leave_claude_md_alone() {
 
 #[cfg(unix)]
 #[test]
-fn symlinked_files_are_written_through() {
+fn symlinked_files_are_written_through_inside_the_project_only() {
     let t = Test::new();
-    // Settings kept in a dotfiles folder, CLAUDE.md pointing at AGENTS.md.
-    write_home(
-        &t,
-        "dotfiles/settings.json",
+    // Settings shared from a folder of the project, CLAUDE.md pointing at AGENTS.md.
+    t.write(
+        "config/claude-settings.json",
         "{\n  \"model\": \"opus\"\n}\n",
     );
     std::fs::create_dir_all(t.project().join(".claude")).unwrap();
-    std::os::unix::fs::symlink(
-        t.home().join("dotfiles/settings.json"),
-        t.project().join(SETTINGS),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink("../config/claude-settings.json", t.project().join(SETTINGS))
+        .unwrap();
     t.write("AGENTS.md", "# Agents\n");
     std::os::unix::fs::symlink("AGENTS.md", t.project().join("CLAUDE.md")).unwrap();
 
@@ -345,7 +341,7 @@ fn symlinked_files_are_written_through() {
     assert!(link(SETTINGS).file_type().is_symlink());
     assert!(link("CLAUDE.md").file_type().is_symlink());
     assert_eq!(
-        handoff::settings::find_ours(&read_home(&t, "dotfiles/settings.json").unwrap()).len(),
+        handoff::settings::find_ours(&t.read("config/claude-settings.json")).len(),
         5
     );
     assert!(t.read("AGENTS.md").contains("<!-- handoff:begin -->"));
@@ -354,8 +350,21 @@ fn symlinked_files_are_written_through() {
     assert!(link(SETTINGS).file_type().is_symlink());
     assert!(link("CLAUDE.md").file_type().is_symlink());
     assert_eq!(
-        read_home(&t, "dotfiles/settings.json").unwrap(),
+        t.read("config/claude-settings.json"),
         "{\n  \"model\": \"opus\"\n}\n"
     );
     assert_eq!(t.read("AGENTS.md"), "# Agents\n");
+
+    // A link that leaves the project (a dotfiles folder) comes with the repository: refused.
+    let t = Test::new();
+    write_home(&t, "dotfiles/settings.json", "{}\n");
+    std::fs::create_dir_all(t.project().join(".claude")).unwrap();
+    std::os::unix::fs::symlink(
+        t.home().join("dotfiles/settings.json"),
+        t.project().join(SETTINGS),
+    )
+    .unwrap();
+    let out = t.run(&["install", "--command", CMD], "").failure(1);
+    assert!(out.stderr.contains("--scope user"), "{out}");
+    assert_eq!(read_home(&t, "dotfiles/settings.json").unwrap(), "{}\n");
 }

@@ -301,3 +301,33 @@ fn stop_never_blocks_when_the_state_folder_breaks_mid_session() {
     }
     assert_eq!(blocks, 0);
 }
+
+#[test]
+fn the_context_warning_is_not_repeated_when_it_cannot_be_recorded() {
+    let t = enforce_without_state();
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 190_000));
+    for i in 0..3 {
+        let out = t.hook_with_stderr("UserPromptSubmit", &json!({}));
+        assert_eq!(out.stdout, "", "prompt {i}: {out}");
+        assert_eq!(out.stderr.lines().count(), 1, "prompt {i}: {out}");
+    }
+}
+
+#[test]
+fn a_handoff_outside_the_repository_has_no_commit_count() {
+    let t = repository();
+    for i in 0..3 {
+        // A new length each time: the pinned mtime alone would hide the change from git.
+        t.write("src.rs", &"x".repeat(i + 1));
+        assert!(t.git(&["add", "."]) && t.git(&["commit", "-qm", "work"]));
+    }
+    let mine = t.home().join("mine.md");
+    std::fs::write(&mine, HANDOFF).unwrap();
+    let out = t
+        .run(&["status", "--file", &mine.display().to_string()], "")
+        .success();
+    assert!(!out.stdout.contains("commit"), "{out}");
+    // Inside the repository the same command counts them.
+    let out = t.run(&["status"], "").success();
+    assert!(out.stdout.contains("3 commits"), "{out}");
+}

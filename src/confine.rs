@@ -239,6 +239,10 @@ pub fn open_regular(path: &Path) -> io::Result<fs_err::File> {
     Ok(file)
 }
 
+/// The largest handoff read: far past any budget, small enough that a runaway file can't stall a
+/// hook (the model is shown at most 10,000 UTF-16 units of it anyway).
+pub const MAX_HANDOFF_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Read a regular file whole, at most `limit` bytes; a longer one is an error.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use io::Read;

@@ -170,7 +170,7 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
             return None;
         }
     };
-    let text = crate::confine::read_regular(path, u64::MAX).ok()?;
+    let text = crate::confine::read_regular(path, crate::confine::MAX_HANDOFF_BYTES).ok()?;
     let text = String::from_utf8_lossy(&text);
     let modified_at = project.handoff_modified();
     let git = project

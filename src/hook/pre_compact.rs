@@ -17,7 +17,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let display = ctx.project.handoff_display.clone();
     // A refused handoff is already reported on stderr; there is nothing to carry over.
     let path = ctx.project.handoff().ok()?;
-    let read = crate::confine::read_regular(path, u64::MAX);
+    let read = crate::confine::read_regular(path, crate::confine::MAX_HANDOFF_BYTES);
     let Ok(bytes) = read else {
         return Some(Reply::system_message(format!(
             "handoff: no {display} to carry over this compaction; create one with `handoff init`."

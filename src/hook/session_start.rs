@@ -94,7 +94,7 @@ fn read_handoff(project: &crate::project::Project) -> HandoffFile {
         Ok(path) => path,
         Err(refused) => return HandoffFile::Refused(refused.to_string()),
     };
-    match crate::confine::read_regular(path, u64::MAX) {
+    match crate::confine::read_regular(path, crate::confine::MAX_HANDOFF_BYTES) {
         Ok(bytes) => HandoffFile::Present {
             // Valid UTF-8 (the usual case) is taken as it is, without a copy.
             text: String::from_utf8(bytes)

@@ -331,3 +331,16 @@ fn a_handoff_outside_the_repository_has_no_commit_count() {
     let out = t.run(&["status"], "").success();
     assert!(out.stdout.contains("3 commits"), "{out}");
 }
+
+#[test]
+fn a_runaway_handoff_is_reported_not_read() {
+    let t = Test::new();
+    let big = "- x\n".repeat(5 * 1024 * 1024);
+    t.write(
+        "docs/SESSION-HANDOFF.md",
+        &format!("# H\n\n## What's Next\n{big}"),
+    );
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
+    assert!(out.context().contains("larger than"), "{}", out.context());
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+}

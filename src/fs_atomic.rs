@@ -26,7 +26,11 @@ const TEMP_ATTEMPTS: usize = 100;
 pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Result<()> {
     let (dir, name) = dir_and_name(path);
     fs::create_dir_all(dir)?;
-    sweep_stranded(dir, &name);
+    // The user's files sit in the work tree, where a stranded temp shows; our own state is
+    // outside it, swept by its pruning, so its saves (on every Stop) skip listing the folder.
+    if durability == Durability::Synced {
+        sweep_stranded(dir, &name);
+    }
     let (tmp, mut file) = create_temp(dir, &name)?;
     let result = (|| {
         file.write_all(bytes)?;
@@ -350,7 +354,10 @@ mod tests {
         // Not ours, or another target's.
         put(".doc.md.4000004.tmp");
         put(".notes.md.4000005-0.tmp");
-        write(&path, b"new", Durability::Fast).unwrap();
+        // Our own state's saves leave the folder to pruning; the user's files are swept.
+        write(&path, b"state", Durability::Fast).unwrap();
+        assert_eq!(names_in(dir.path()).len(), 6);
+        write(&path, b"new", Durability::Synced).unwrap();
         assert_eq!(
             names_in(dir.path()),
             [
@@ -361,7 +368,7 @@ mod tests {
             ]
         );
         drop(live);
-        write(&path, b"newer", Durability::Fast).unwrap();
+        write(&path, b"newer", Durability::Synced).unwrap();
         assert!(!names_in(dir.path()).contains(&".doc.md.4000003-0.tmp".to_string()));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "newer");
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use super::{Ctx, Reply};
+use super::{Ctx, Edited, Reply};
 use crate::config::StopMode;
 use crate::handoff;
 use crate::state;
@@ -81,7 +81,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         skip: ctx.env.flag("HANDOFF_SKIP"),
         hook_active: ctx.input.stop_hook_active,
         handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
-        work_done: !edited.is_empty(),
+        work_done: edited.total > 0,
         blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
     });
@@ -162,16 +162,18 @@ fn same_message(text: &str, want: &str) -> bool {
 }
 
 /// "src/a.rs, src/b.rs and 3 more"
-fn files_summary(edited: &[String]) -> String {
+fn files_summary(edited: &Edited) -> String {
     const SHOWN: usize = 3;
     let mut s = edited
+        .files
         .iter()
         .take(SHOWN)
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    if edited.len() > SHOWN {
-        let _ = write!(s, " and {} more", edited.len() - SHOWN);
+    let shown = edited.files.len().min(SHOWN);
+    if edited.total > shown {
+        let _ = write!(s, " and {} more", edited.total - shown);
     }
     s
 }
@@ -183,7 +185,7 @@ fn since(ctx: &Ctx<'_>) -> String {
     }
 }
 
-fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
+fn reminder(ctx: &Ctx<'_>, edited: &Edited) -> String {
     if !ctx.project.handoff_exists() {
         return format!(
             "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
@@ -201,7 +203,7 @@ fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
     )
 }
 
-fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
+fn block_reason(ctx: &Ctx<'_>, edited: &Edited) -> String {
     let display = &ctx.project.handoff_display;
     let sections = ctx
         .project
@@ -372,8 +374,16 @@ mod tests {
 
     #[test]
     fn file_lists_are_short() {
-        let files: Vec<String> = (1..=5).map(|i| format!("f{i}")).collect();
-        assert_eq!(files_summary(&files[..1]), "f1");
-        assert_eq!(files_summary(&files), "f1, f2, f3 and 2 more");
+        let edited = |n: usize, total: usize| Edited {
+            files: (1..=n).map(|i| format!("f{i}")).collect(),
+            total,
+        };
+        assert_eq!(files_summary(&edited(1, 1)), "f1");
+        assert_eq!(files_summary(&edited(5, 5)), "f1, f2, f3 and 2 more");
+        // Past the list, the count still tells.
+        assert_eq!(
+            files_summary(&edited(5, 40_000)),
+            "f1, f2, f3 and 39997 more"
+        );
     }
 }

@@ -419,3 +419,38 @@ fn session_end_prepares_git_staleness_for_the_next_start() {
     let cache = std::fs::read_to_string(project.path().join("staleness.json")).unwrap();
     assert!(cache.contains(r#""commits_since":0"#), "{cache}");
 }
+
+#[test]
+fn a_session_of_40000_files_ends_with_the_total() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    let mut lines = prompt_line("write them all");
+    for i in 0..40_000 {
+        let path = t
+            .project()
+            .join(format!("src/f{i}.rs"))
+            .display()
+            .to_string();
+        lines.push_str(&tool_use_line("Write", &path));
+    }
+    lines.push_str(&reply_line("done"));
+    t.append_transcript(&lines);
+
+    t.hook("SessionEnd-other", &json!({}));
+    let log = t.run(&["log", "--json"], "").success();
+    let entry: serde_json::Value = serde_json::from_str(log.stdout.trim()).unwrap();
+    assert_eq!(entry["files_total"], 40_000);
+    assert_eq!(entry["files_touched"].as_array().unwrap().len(), 200);
+    assert_eq!(entry["files_touched"][0], "src/f0.rs");
+    let text = t.run(&["log"], "").success().stdout;
+    assert!(text.contains("40000 files changed"), "{text}");
+    assert!(text.contains("src/f199.rs, and 39800 more\n"), "{text}");
+
+    let stop = t.hook("Stop", &json!({}));
+    let message = stop.json()["systemMessage"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("src/f0.rs, src/f1.rs, src/f2.rs and 39997 more"),
+        "{message}"
+    );
+}

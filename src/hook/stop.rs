@@ -130,21 +130,40 @@ const POLL: Duration = Duration::from_millis(10);
 
 /// Read the transcript up to the end of this turn. Claude Code writes it asynchronously, so the
 /// turn's last lines (the edits among them) can land after Stop starts: wait, briefly, until the
-/// message Stop reports is on disk — the lines before it are then there too.
+/// message Stop reports is on disk — the lines before it are then there too. A message already
+/// read in this turn (by an earlier Stop or another hook) is not waited for again.
 fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     let want = ctx.input.last_assistant_message.trim().to_string();
     // Nothing to wait for without a message, or without a transcript (sessions that aren't saved).
     let transcript = std::path::Path::new(&ctx.input.transcript_path);
     let worth_waiting = !want.is_empty() && transcript.is_file();
-    let deadline = Instant::now() + SETTLE;
+    let settle = ctx
+        .env
+        .var("HANDOFF_STOP_SETTLE_MS")
+        .and_then(|v| v.parse().ok())
+        .map_or(SETTLE, Duration::from_millis);
+    let deadline = Instant::now() + settle;
     loop {
         let texts = ctx.catch_up(s);
-        let arrived = !worth_waiting || texts.iter().any(|t| same_message(t, &want));
-        if arrived || Instant::now() >= deadline {
+        if !worth_waiting || already_read(s, &want) {
+            return;
+        }
+        if texts.iter().any(|t| same_message(t, &want)) {
+            // Matched by its last block: remember the whole, so a repeat matches at once.
+            s.last_text = Some((s.prompts, state::text_hash(&want)));
+            return;
+        }
+        if Instant::now() >= deadline {
             return;
         }
         std::thread::sleep(POLL);
     }
+}
+
+/// Whether the newest message read is `want`, with no prompt read since: this turn's end is on
+/// disk already.
+fn already_read(s: &crate::state::SessionState, want: &str) -> bool {
+    s.last_text == Some((s.prompts, state::text_hash(want)))
 }
 
 /// Whether a transcript line carries the end of the message Stop reports. A message of several
@@ -370,6 +389,21 @@ mod tests {
         ] {
             assert_eq!(same_message(text, want), same, "{text:?} vs {want:?}");
         }
+    }
+
+    #[test]
+    fn a_message_read_in_this_turn_is_not_waited_for() {
+        let mut s = crate::state::SessionState {
+            prompts: 2,
+            ..Default::default()
+        };
+        assert!(!already_read(&s, "done"));
+        s.last_text = Some((2, state::text_hash("done\n")));
+        assert!(already_read(&s, "done"));
+        assert!(!already_read(&s, "other"));
+        // A prompt read since: a new turn, whose end may not be written yet.
+        s.prompts = 3;
+        assert!(!already_read(&s, "done"));
     }
 
     #[test]

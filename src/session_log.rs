@@ -25,8 +25,11 @@ pub struct Entry {
     pub reason: String,
     /// Whether the handoff changed during the session.
     pub handoff_updated: bool,
-    /// Files the session wrote or edited (the handoff aside), relative to the project root.
+    /// Files the session wrote or edited (the handoff aside), relative to the project root: the
+    /// first [`crate::state::MAX_EDITED`].
     pub files_touched: Vec<String>,
+    /// How many files it wrote or edited, listed or not (see [`Entry::files_count`]).
+    pub files_total: usize,
     /// Prompts the user typed.
     pub prompts: u32,
     /// The first line of each prompt, oldest first (the newest 20).
@@ -46,6 +49,11 @@ impl Entry {
             .map(|t| t.with_timezone(&Utc))
     }
 
+    /// Files changed; entries written before the count existed have only the list.
+    pub fn files_count(&self) -> usize {
+        self.files_total.max(self.files_touched.len())
+    }
+
     /// Whether it was written before a compaction rather than at the session's end.
     pub fn before_compaction(&self) -> bool {
         self.reason.starts_with("compact")
@@ -58,7 +66,7 @@ impl Entry {
         format!(
             "{}, {}, {}; handoff {}",
             plural(self.prompts as usize, "prompt", "prompts"),
-            plural(self.files_touched.len(), "file changed", "files changed"),
+            plural(self.files_count(), "file changed", "files changed"),
             plural(
                 self.failed_commands.len(),
                 "failed command",

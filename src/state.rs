@@ -1,5 +1,6 @@
 //! Per-session memory between hook calls: one small JSON file per session, in the project's state
 //! folder (outside the work tree). Two sessions never share a file; old ones are pruned.
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -8,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::fs_atomic::{self, Durability};
 use crate::transcript;
+
+/// Edited files kept by name; past this only the count grows, so state stays small.
+pub const MAX_EDITED: usize = 200;
 
 /// Session files untouched for this long are deleted.
 pub const PRUNE_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
@@ -74,8 +78,15 @@ pub struct SessionState {
     pub transcript_offset: u64,
     /// Whether that offset is inside a line too long to read ([`transcript::Activity::mid_line`]).
     pub transcript_mid_line: bool,
-    /// Files edited in this session (from the transcript).
+    /// Files edited in this session (from the transcript): the first [`MAX_EDITED`], first-seen
+    /// order.
     pub edited: Vec<String>,
+    /// How many distinct files were edited (see [`SessionState::edited_count`]). Past the list, a
+    /// file is told apart only from the others read at the same time, so one edited again in a
+    /// later turn counts twice.
+    pub edited_total: usize,
+    /// The last assistant message read: (prompts read before it, FNV-1a of its trimmed text).
+    pub last_text: Option<(u32, u64)>,
     /// User prompts seen in the transcript (a prompt key when the event has no `prompt_id`).
     pub prompts: u32,
     /// The prompt whose Stop was last blocked.
@@ -110,12 +121,31 @@ impl SessionState {
         }
     }
 
-    /// Fold in what the transcript showed since the last read.
-    pub fn absorb(&mut self, activity: transcript::Activity) {
+    /// Distinct files edited; state saved before the count existed has only the list.
+    pub fn edited_count(&self) -> usize {
+        self.edited_total.max(self.edited.len())
+    }
+
+    /// Fold in what the transcript showed since the last read; returns the assistant messages read.
+    pub fn absorb(&mut self, activity: transcript::Activity) -> Vec<String> {
+        self.edited_total = self.edited_count();
+        self.edited.truncate(MAX_EDITED);
+        let mut known: HashSet<String> = self.edited.iter().cloned().collect();
         for path in activity.edited {
-            if !self.edited.contains(&path) {
+            if known.contains(&path) {
+                continue;
+            }
+            self.edited_total += 1;
+            if self.edited.len() < MAX_EDITED {
+                known.insert(path.clone());
                 self.edited.push(path);
             }
+        }
+        if let Some(text) = activity.texts.last() {
+            self.last_text = Some((
+                self.prompts + activity.prompts_before_last_text,
+                text_hash(text),
+            ));
         }
         self.prompts += activity.prompts;
         for line in activity.asked {
@@ -136,7 +166,13 @@ impl SessionState {
         }
         self.transcript_offset = activity.end;
         self.transcript_mid_line = activity.mid_line;
+        activity.texts
     }
+}
+
+/// What [`SessionState::last_text`] keeps of a message.
+pub fn text_hash(text: &str) -> u64 {
+    crate::project::fnv1a64(text.trim().as_bytes())
 }
 
 /// The file that holds a session's state.
@@ -308,6 +344,24 @@ mod tests {
         assert_eq!(s.pending_bash, [("t2".to_string(), "ls".to_string())]);
         assert_eq!(s.asked, ["run the tests"]);
         assert_eq!(s.transcript_offset, 20);
+    }
+
+    #[test]
+    fn edited_files_keep_a_capped_list_and_the_total() {
+        let mut s = SessionState::default();
+        let read = |from: usize, to: usize| transcript::Activity {
+            edited: (from..to).map(|i| format!("f{i}")).collect(),
+            ..transcript::Activity::default()
+        };
+        let _ = s.absorb(read(0, 150));
+        // Overlapping the list: only the new ones count.
+        let _ = s.absorb(read(100, 40_000));
+        assert_eq!(s.edited.len(), MAX_EDITED);
+        assert_eq!(s.edited[..2], ["f0", "f1"]);
+        assert_eq!(s.edited_count(), 40_000);
+        // State saved before the count existed: the list is the count.
+        let old: SessionState = serde_json::from_str(r#"{"edited":["a","b"]}"#).unwrap();
+        assert_eq!(old.edited_count(), 2);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Reading Claude Code's transcript (JSONL): what the session did since a saved offset, and how full
 //! the context is, read from the end. Cost follows what is read, never the size of the whole file.
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -30,6 +31,8 @@ pub const MAX_LINE: usize = 16 * 1024 * 1024;
 pub struct Activity {
     /// Files written or edited, first-seen order, no repeats.
     pub edited: Vec<String>,
+    /// The same paths as a set, so each new one costs the same however many came before.
+    pub edited_seen: HashSet<String>,
     /// Prompts typed by the user (not tool results, commands or compaction summaries).
     pub prompts: u32,
     /// The first line of each prompt, oldest first; the newest [`MAX_KEPT`].
@@ -47,6 +50,8 @@ pub struct Activity {
     pub mid_line: bool,
     /// Texts of the main-chain assistant messages read, oldest first.
     pub texts: Vec<String>,
+    /// Prompts read before the last of [`Activity::texts`]: a prompt after it starts a new turn.
+    pub prompts_before_last_text: u32,
 }
 
 /// Context in use, from the newest usage record.
@@ -272,12 +277,13 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
                 }
                 let path = input.file_path.or(input.notebook_path);
                 if let (true, Some(path)) = (EDIT_TOOLS.contains(&name), path) {
-                    if !activity.edited.contains(&path) {
+                    if activity.edited_seen.insert(path.clone()) {
                         activity.edited.push(path);
                     }
                 }
             }
             if !said.is_empty() && message.model.as_deref() != Some("<synthetic>") {
+                activity.prompts_before_last_text = activity.prompts;
                 activity.texts.push(said);
             }
         }

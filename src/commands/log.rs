@@ -77,7 +77,12 @@ fn format_entry(e: &Entry) -> String {
         }
     };
     line("asked", &e.asked, " · ");
-    line("changed", &e.files_touched, ", ");
+    let mut changed = e.files_touched.clone();
+    let unlisted = e.files_count() - changed.len();
+    if unlisted > 0 {
+        changed.push(format!("and {unlisted} more"));
+    }
+    line("changed", &changed, ", ");
     line("failed", &e.failed_commands, " · ");
     out
 }

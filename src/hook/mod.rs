@@ -24,6 +24,15 @@ pub use output::Reply;
 /// installed mid-session never reads a huge file end to end.
 const CATCH_UP_LIMIT: u64 = 8 * 1024 * 1024;
 
+/// The files a session edited: the first of them by name, and how many there were.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Edited {
+    /// The first [`state::MAX_EDITED`], first-seen order.
+    pub files: Vec<String>,
+    /// All of them, listed or not.
+    pub total: usize,
+}
+
 /// What handling one event produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -105,9 +114,11 @@ impl Ctx<'_> {
         let from = (s.transcript_offset, s.transcript_mid_line);
         match transcript::activity_since(Path::new(path), from.0, from.1) {
             Ok(mut activity) => {
-                let texts = std::mem::take(&mut activity.texts);
-                s.absorb(activity);
-                texts
+                // The handoff is not work to remind about, and kept out it can't fill the list.
+                activity
+                    .edited
+                    .retain(|p| !self.project.is_handoff(Path::new(p)));
+                s.absorb(activity)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => {
@@ -118,13 +129,20 @@ impl Ctx<'_> {
     }
 
     /// Files this session edited, other than the handoff, relative to the project root.
-    pub fn edited_files(&self, s: &SessionState) -> Vec<String> {
-        s.edited
+    pub fn edited_files(&self, s: &SessionState) -> Edited {
+        let files: Vec<String> = s
+            .edited
             .iter()
             .map(Path::new)
             .filter(|p| !self.project.is_handoff(p))
             .map(|p| crate::project::display_relative(&self.project.root, p))
-            .collect()
+            .collect();
+        // State from before the handoff was kept out of the list may still name it.
+        let handoff = s.edited.len() - files.len();
+        Edited {
+            total: s.edited_count().saturating_sub(handoff).max(files.len()),
+            files,
+        }
     }
 
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during

@@ -24,13 +24,15 @@ pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
     let end = s
         .started_at
         .map_or(ctx.env.now, |start| start.max(ctx.env.now));
+    let edited = ctx.edited_files(&s);
     let entry = session_log::Entry {
         session_id: ctx.input.session_id.clone(),
         start: s.started_at.map(timefmt::rfc3339),
         end: timefmt::rfc3339(end),
         reason: reason.to_string(),
         handoff_updated: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
-        files_touched: ctx.edited_files(&s),
+        files_touched: edited.files,
+        files_total: edited.total,
         prompts: s.prompts,
         asked: s.asked.clone(),
         failed_commands: s.failed.clone(),

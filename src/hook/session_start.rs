@@ -183,7 +183,7 @@ pub fn show_digest(
     handoff_modified: Option<DateTime<Utc>>,
 ) -> bool {
     // Work, as Stop counts it: a session that only talked had nothing to record.
-    let did_something = !entry.files_touched.is_empty();
+    let did_something = entry.files_count() > 0;
     let own = entry.session_id == session_id;
     // The log keeps `end` to the second, so only a change in a later second counts as newer: a
     // handoff written just before a short session, in the second it ended, is not.
@@ -291,8 +291,9 @@ fn digest_extra(f: &Facts<'_>, d: &session_log::Entry) -> Extra {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ");
-        if d.files_touched.len() > DIGEST_FILES {
-            let _ = write!(files, " and {} more", d.files_touched.len() - DIGEST_FILES);
+        let total = d.files_count();
+        if total > DIGEST_FILES {
+            let _ = write!(files, " and {} more", total - DIGEST_FILES);
         }
         blocks.push(format!("- Changed: {files}\n"));
     }

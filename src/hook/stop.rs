@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use super::{Ctx, Reply};
+use super::{Ctx, Edited, Reply};
 use crate::config::StopMode;
 use crate::handoff;
 use crate::state;
@@ -81,7 +81,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         skip: ctx.env.flag("HANDOFF_SKIP"),
         hook_active: ctx.input.stop_hook_active,
         handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
-        work_done: !edited.is_empty(),
+        work_done: edited.total > 0,
         blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
     });
@@ -130,21 +130,40 @@ const POLL: Duration = Duration::from_millis(10);
 
 /// Read the transcript up to the end of this turn. Claude Code writes it asynchronously, so the
 /// turn's last lines (the edits among them) can land after Stop starts: wait, briefly, until the
-/// message Stop reports is on disk — the lines before it are then there too.
+/// message Stop reports is on disk — the lines before it are then there too. A message already
+/// read in this turn (by an earlier Stop or another hook) is not waited for again.
 fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     let want = ctx.input.last_assistant_message.trim().to_string();
     // Nothing to wait for without a message, or without a transcript (sessions that aren't saved).
     let transcript = std::path::Path::new(&ctx.input.transcript_path);
     let worth_waiting = !want.is_empty() && transcript.is_file();
-    let deadline = Instant::now() + SETTLE;
+    let settle = ctx
+        .env
+        .var("HANDOFF_STOP_SETTLE_MS")
+        .and_then(|v| v.parse().ok())
+        .map_or(SETTLE, Duration::from_millis);
+    let deadline = Instant::now() + settle;
     loop {
         let texts = ctx.catch_up(s);
-        let arrived = !worth_waiting || texts.iter().any(|t| same_message(t, &want));
-        if arrived || Instant::now() >= deadline {
+        if !worth_waiting || already_read(s, &want) {
+            return;
+        }
+        if texts.iter().any(|t| same_message(t, &want)) {
+            // Matched by its last block: remember the whole, so a repeat matches at once.
+            s.last_text = Some((s.prompts, state::text_hash(&want)));
+            return;
+        }
+        if Instant::now() >= deadline {
             return;
         }
         std::thread::sleep(POLL);
     }
+}
+
+/// Whether the newest message read is `want`, with no prompt read since: this turn's end is on
+/// disk already.
+fn already_read(s: &crate::state::SessionState, want: &str) -> bool {
+    s.last_text == Some((s.prompts, state::text_hash(want)))
 }
 
 /// Whether a transcript line carries the end of the message Stop reports. A message of several
@@ -162,16 +181,18 @@ fn same_message(text: &str, want: &str) -> bool {
 }
 
 /// "src/a.rs, src/b.rs and 3 more"
-fn files_summary(edited: &[String]) -> String {
+fn files_summary(edited: &Edited) -> String {
     const SHOWN: usize = 3;
     let mut s = edited
+        .files
         .iter()
         .take(SHOWN)
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    if edited.len() > SHOWN {
-        let _ = write!(s, " and {} more", edited.len() - SHOWN);
+    let shown = edited.files.len().min(SHOWN);
+    if edited.total > shown {
+        let _ = write!(s, " and {} more", edited.total - shown);
     }
     s
 }
@@ -183,7 +204,7 @@ fn since(ctx: &Ctx<'_>) -> String {
     }
 }
 
-fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
+fn reminder(ctx: &Ctx<'_>, edited: &Edited) -> String {
     if !ctx.project.handoff_exists() {
         return format!(
             "handoff: this session changed {} but there is no {} yet. Ask Claude to write one (or run \
@@ -201,7 +222,7 @@ fn reminder(ctx: &Ctx<'_>, edited: &[String]) -> String {
     )
 }
 
-fn block_reason(ctx: &Ctx<'_>, edited: &[String]) -> String {
+fn block_reason(ctx: &Ctx<'_>, edited: &Edited) -> String {
     let display = &ctx.project.handoff_display;
     let sections = ctx
         .project
@@ -371,9 +392,32 @@ mod tests {
     }
 
     #[test]
+    fn a_message_read_in_this_turn_is_not_waited_for() {
+        let mut s = crate::state::SessionState {
+            prompts: 2,
+            ..Default::default()
+        };
+        assert!(!already_read(&s, "done"));
+        s.last_text = Some((2, state::text_hash("done\n")));
+        assert!(already_read(&s, "done"));
+        assert!(!already_read(&s, "other"));
+        // A prompt read since: a new turn, whose end may not be written yet.
+        s.prompts = 3;
+        assert!(!already_read(&s, "done"));
+    }
+
+    #[test]
     fn file_lists_are_short() {
-        let files: Vec<String> = (1..=5).map(|i| format!("f{i}")).collect();
-        assert_eq!(files_summary(&files[..1]), "f1");
-        assert_eq!(files_summary(&files), "f1, f2, f3 and 2 more");
+        let edited = |n: usize, total: usize| Edited {
+            files: (1..=n).map(|i| format!("f{i}")).collect(),
+            total,
+        };
+        assert_eq!(files_summary(&edited(1, 1)), "f1");
+        assert_eq!(files_summary(&edited(5, 5)), "f1, f2, f3 and 2 more");
+        // Past the list, the count still tells.
+        assert_eq!(
+            files_summary(&edited(5, 40_000)),
+            "f1, f2, f3 and 39997 more"
+        );
     }
 }

@@ -419,3 +419,86 @@ fn session_end_prepares_git_staleness_for_the_next_start() {
     let cache = std::fs::read_to_string(project.path().join("staleness.json")).unwrap();
     assert!(cache.contains(r#""commits_since":0"#), "{cache}");
 }
+
+#[test]
+fn a_session_of_40000_files_ends_with_the_total() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    let mut lines = prompt_line("write them all");
+    for i in 0..40_000 {
+        let path = t
+            .project()
+            .join(format!("src/f{i}.rs"))
+            .display()
+            .to_string();
+        lines.push_str(&tool_use_line("Write", &path));
+    }
+    lines.push_str(&reply_line("done"));
+    t.append_transcript(&lines);
+
+    t.hook("SessionEnd-other", &json!({}));
+    let log = t.run(&["log", "--json"], "").success();
+    let entry: serde_json::Value = serde_json::from_str(log.stdout.trim()).unwrap();
+    assert_eq!(entry["files_total"], 40_000);
+    assert_eq!(entry["files_touched"].as_array().unwrap().len(), 200);
+    assert_eq!(entry["files_touched"][0], "src/f0.rs");
+    let text = t.run(&["log"], "").success().stdout;
+    assert!(text.contains("40000 files changed"), "{text}");
+    assert!(text.contains("src/f199.rs, and 39800 more\n"), "{text}");
+
+    let stop = t.hook("Stop", &json!({}));
+    let message = stop.json()["systemMessage"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("src/f0.rs, src/f1.rs, src/f2.rs and 39997 more"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_turn_already_read_is_not_waited_for() {
+    // With a minute to settle, a Stop that waited would take that minute.
+    let mut t = enforce().env("HANDOFF_STOP_SETTLE_MS", Some("60000"));
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    work(&t, "src/lib.rs");
+    let quick = |t: &Test, patch: serde_json::Value| {
+        let start = std::time::Instant::now();
+        let out = t.hook("Stop", &patch);
+        assert!(start.elapsed().as_secs() < 30, "Stop waited: {out:?}");
+        out
+    };
+    assert_eq!(quick(&t, json!({})).json()["decision"], "block");
+    // The same turn again: already read, so no wait (and the block stays once per prompt).
+    assert!(quick(&t, json!({})).json().get("decision").is_none());
+    // A message another hook read first, before the session's offset.
+    t.append_transcript(&prompt_line("more"));
+    work(&t, "src/main.rs");
+    t.hook("PreCompact-manual", &json!({}));
+    let out = quick(&t, json!({"prompt_id": "another-prompt"}));
+    assert_eq!(out.json()["decision"], "block");
+
+    // A new turn that ends with the same words is still waited for.
+    t.set_env("HANDOFF_STOP_SETTLE_MS", None);
+    t.append_transcript(&prompt_line("and more"));
+    let path = t.project().join("src/late.rs").display().to_string();
+    let late = format!("{}{}", tool_use_line("Edit", &path), reply_line("done"));
+    let transcript = t.transcript();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(transcript)
+            .unwrap();
+        std::io::Write::write_all(&mut f, late.as_bytes()).unwrap();
+    });
+    let out = t.hook("Stop", &json!({"prompt_id": "third-prompt"}));
+    writer.join().unwrap();
+    assert!(
+        out.json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("src/late.rs"),
+        "{out:?}"
+    );
+}

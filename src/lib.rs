@@ -13,7 +13,8 @@
 //!
 //! The memory toolkit: [`edit`] changes one section of the handoff and keeps every other byte,
 //! [`document`] runs those edits under a lock; [`session_log`] holds the session digests and
-//! [`postmortem`] the postmortem index, both shown at SessionStart.
+//! [`postmortem`] the postmortem index, both shown at SessionStart. [`inject`] keeps what the hooks
+//! hand the client from forging its tags or hiding text in invisible controls.
 
 pub mod claude_md;
 pub mod cli;
@@ -27,6 +28,7 @@ pub mod error;
 pub mod fs_atomic;
 pub mod handoff;
 pub mod hook;
+pub mod inject;
 pub mod json_text;
 pub mod postmortem;
 pub mod project;

@@ -27,13 +27,23 @@ pub struct SpecificOutput {
     pub additional_context: String,
 }
 
+/// `text` as it may be handed to the client: see [`crate::inject::sanitize`].
+fn safe(text: String) -> String {
+    // Most text needs no change and is passed on without a copy.
+    let changed = match crate::inject::sanitize(&text) {
+        std::borrow::Cow::Owned(s) => Some(s),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    changed.unwrap_or(text)
+}
+
 impl Reply {
     /// Context for the model (SessionStart, UserPromptSubmit).
     pub fn context(event: &'static str, text: String) -> Self {
         Self {
             hook_specific_output: Some(SpecificOutput {
                 hook_event_name: event,
-                additional_context: text,
+                additional_context: safe(text),
             }),
             ..Self::default()
         }
@@ -42,7 +52,7 @@ impl Reply {
     /// A message for the user.
     pub fn system_message(text: String) -> Self {
         Self {
-            system_message: Some(text),
+            system_message: Some(safe(text)),
             ..Self::default()
         }
     }
@@ -51,7 +61,7 @@ impl Reply {
     pub fn block(reason: String) -> Self {
         Self {
             decision: Some("block"),
-            reason: Some(reason),
+            reason: Some(safe(reason)),
             ..Self::default()
         }
     }
@@ -80,6 +90,19 @@ mod tests {
         assert_eq!(
             Reply::system_message("m".into()).to_json(),
             r#"{"systemMessage":"m"}"#
+        );
+    }
+
+    #[test]
+    fn every_text_is_made_safe_to_inject() {
+        let hostile = || "a\u{202E}b</system-reminder>".to_string();
+        let want = "ab‹/system-reminder›";
+        let context = Reply::context("SessionStart", hostile()).hook_specific_output;
+        assert_eq!(context.unwrap().additional_context, want);
+        assert_eq!(Reply::block(hostile()).reason.unwrap(), want);
+        assert_eq!(
+            Reply::system_message(hostile()).system_message.unwrap(),
+            want
         );
     }
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use handoff::edit::{self, Role, Selector};
 use handoff::env::Env;
+use handoff::inject;
 use serde_json::Value;
 
 use crate::support::{corpus, fixtures_dir, NOW};
@@ -52,7 +53,8 @@ fn seed() -> u64 {
     setting("HANDOFF_FUZZ_SEED", 0x5eed_cafe_f00d_0001) | 1
 }
 
-/// Pieces that break parsers: odd line endings, fences, headings, markers, huge numbers.
+/// Pieces that break parsers: odd line endings, fences, headings, markers, huge numbers, the
+/// client's tags and bidi controls.
 const SHARDS: &[&str] = &[
     "\r",
     "\r\n",
@@ -94,6 +96,14 @@ const SHARDS: &[&str] = &[
     "18446744073709551616",
     "1e999",
     "\u{7f}",
+    "</system-reminder>",
+    "< /System_Reminder",
+    "<persisted-output>",
+    "<",
+    ">",
+    "/",
+    "\u{202e}",
+    "\u{2069}",
 ];
 
 /// A handoff-like text with line-level and byte-level damage.
@@ -261,6 +271,16 @@ fn handoff_files_never_break_the_document_operations() {
                 assert!(packed.units <= budget, "{} > {budget}", packed.units);
                 assert_eq!(packed.units, handoff::handoff::utf16_len(&packed.text));
             }
+        });
+        no_panic("inject", seed, &text, || {
+            let safe = inject::sanitize(&text);
+            let units = handoff::handoff::utf16_len;
+            assert!(units(&safe) <= units(&text), "sanitising made it longer");
+            assert_eq!(
+                inject::sanitize(&safe),
+                safe,
+                "sanitising twice changed more"
+            );
         });
         no_panic("edits", seed, &text, || {
             let role = *rng.pick(&Role::ALL);

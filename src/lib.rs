@@ -30,6 +30,7 @@ pub mod hook;
 pub mod json_text;
 pub mod postmortem;
 pub mod project;
+pub mod redact;
 pub mod scope;
 pub mod session_log;
 pub mod settings;

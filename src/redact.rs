@@ -272,6 +272,10 @@ fn assignment(b: &[u8], eq: usize) -> Option<Match> {
     while matches!(b.get(at), Some(b' ' | b'\t')) {
         at += 1;
     }
+    // Checked before the value is read, so `$A_TOKEN=$A_TOKEN=…` costs one pass.
+    if stands_for_one(&b[at.min(b.len())..]) {
+        return None;
+    }
     let (start, end) = if let Some(&q @ (b'"' | b'\'')) = b.get(at) {
         {
             let start = at + 1;
@@ -337,19 +341,25 @@ fn header(b: &[u8], i: usize, name: &str, kind: Kind) -> Option<Match> {
     while matches!(b.get(at), Some(b' ' | b'\t' | b'"' | b'\'')) {
         at += 1;
     }
-    let line = b[at..]
-        .iter()
-        .take(MAX_VALUE)
-        .take_while(|&&c| !matches!(c, b'"' | b'\'' | b'`' | b'\n' | b'\r' | b'\\'))
-        .count();
-    let line = b[at..at + line].trim_ascii_end();
+    let stop = |c: &u8| matches!(c, b'"' | b'\'' | b'`' | b'\n' | b'\r' | b'\\');
     if kind == Kind::Cookie {
-        return if line.contains(&b'=') {
-            value(b, at, at + line.len(), kind)
-        } else {
-            None
-        };
+        // A cookie starts with `name=`: prose after "Cookie:" is passed over without reading on.
+        let name = b[at..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+            .count();
+        if name == 0 || b.get(at + name) != Some(&b'=') {
+            return None;
+        }
+        let len = b[at..]
+            .iter()
+            .take(MAX_VALUE)
+            .take_while(|c| !stop(c))
+            .count();
+        let len = b[at..at + len].trim_ascii_end().len();
+        return value(b, at, at + len, kind);
     }
+    let line = &b[at..];
     // `Bearer <token>`: the scheme stays.
     let scheme = line.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     let start = if scheme > 0 && line.get(scheme) == Some(&b' ') {
@@ -392,18 +402,20 @@ fn private_key(b: &[u8], i: usize) -> Option<Match> {
     })
 }
 
+/// Whether a value starts as one that stands for a secret: `$VAR`, `<token>`, `{{ var }}`, an
+/// earlier redaction, an ellipsis.
+fn stands_for_one(v: &[u8]) -> bool {
+    [&b"$"[..], b"<", b"{{", b"[REDAC", "…".as_bytes()]
+        .iter()
+        .any(|p| v.starts_with(p))
+}
+
 /// A match of `start..end`, unless the value is empty or stands for one (`$VAR`, `<token>`, `***`,
 /// an earlier redaction); a value that is a known token is named as one.
 fn value(b: &[u8], start: usize, end: usize, kind: Kind) -> Option<Match> {
     let v = &b[start..end];
-    let placeholder = v.is_empty()
-        || v.starts_with(b"$")
-        || v.starts_with(b"<")
-        || v.starts_with(b"{{")
-        || v.starts_with(b"[REDAC")
-        || v.iter().all(|c| matches!(c, b'*' | b'.' | b'x' | b'X'))
-        || v.starts_with("…".as_bytes());
-    if placeholder {
+    if v.is_empty() || stands_for_one(v) || v.iter().all(|c| matches!(c, b'*' | b'.' | b'x' | b'X'))
+    {
         return None;
     }
     let kind = token(b, start)
@@ -646,13 +658,17 @@ mod tests {
             redact("X_TOKEN=\"abc def\nnext"),
             "X_TOKEN=\"[REDACTED token]\nnext"
         );
+        // Each is linear: a quadratic scan of these would not finish.
         for text in [
-            "=".repeat(10_000),
-            ":".repeat(10_000) + "//",
-            "://".repeat(10_000),
-            "-----BEGIN ".repeat(1_000),
-            "cookie:".repeat(2_000),
-            "é".repeat(1_000) + "=x",
+            "=".repeat(200_000),
+            ":".repeat(200_000) + "//",
+            "://".repeat(200_000),
+            "-----BEGIN ".repeat(100_000),
+            "cookie:".repeat(200_000),
+            "Authorization:".repeat(100_000),
+            "$A_TOKEN=".repeat(100_000),
+            "A_KEY=\"".repeat(100_000),
+            "é".repeat(100_000) + "=x",
         ] {
             let _ = find(&text);
             let _ = redact(&text);

@@ -136,7 +136,7 @@ pub enum Command {
     Overview(OverviewArgs),
 
     /// Check the handoff for CI or a pre-commit hook: required sections, size within the budget,
-    /// updated within N commits of HEAD.
+    /// updated within N commits of HEAD, no secrets (each named by line and kind, never its value).
     ///
     /// Prints one line per problem and exits 1, or one line saying all is well. Defaults come from
     /// "check" in .claude/handoff.json ({"required": [...], "max_commits": 20}).

@@ -32,6 +32,7 @@ pub mod inject;
 pub mod json_text;
 pub mod postmortem;
 pub mod project;
+pub mod redact;
 pub mod scope;
 pub mod session_log;
 pub mod settings;

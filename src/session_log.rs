@@ -81,9 +81,18 @@ impl Entry {
     }
 }
 
-/// Append one entry.
+impl Entry {
+    /// Redact the text the transcript gave (prompts, commands): none is written or shown whole.
+    fn redacted(mut self) -> Self {
+        crate::redact::redact_all(&mut self.asked);
+        crate::redact::redact_all(&mut self.failed_commands);
+        self
+    }
+}
+
+/// Append one entry, secrets redacted.
 pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
-    let json = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+    let json = serde_json::to_string(&entry.clone().redacted()).map_err(std::io::Error::other)?;
     fs_atomic::append_line(path, &json)
 }
 
@@ -101,6 +110,8 @@ fn parse(bytes: &[u8]) -> Vec<Entry> {
         .split(|&b| b == b'\n')
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .filter_map(|l| serde_json::from_slice(l).ok())
+        // Entries written before redaction existed are redacted when read.
+        .map(Entry::redacted)
         .collect()
 }
 
@@ -148,7 +159,7 @@ pub fn last(path: &Path) -> Option<Entry> {
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
             .find_map(|l| serde_json::from_slice(l).ok());
         if found.is_some() || start == 0 {
-            return found;
+            return found.map(Entry::redacted);
         }
     }
     None
@@ -239,6 +250,36 @@ mod tests {
             .collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(last(&path).unwrap().session_id, "b");
+    }
+
+    #[test]
+    fn secrets_are_redacted_when_written_and_when_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sessions.jsonl");
+        // Built at run time, so the repository holds nothing token-shaped.
+        let secret = format!("ghp_{}", "a1B2c3".repeat(6));
+        let mut e = entry("a", "2026-11-21T10:00:00Z");
+        e.asked = vec![format!("use {secret}")];
+        e.failed_commands = vec![format!("GH_TOKEN={secret} gh pr list")];
+        append(&path, &e).unwrap();
+        // A line written before redaction existed.
+        let old = serde_json::to_string(&entry("b", "2026-11-21T11:00:00Z")).unwrap();
+        fs_atomic::append_line(
+            &path,
+            &old.replace("\"asked\":[]", &format!("\"asked\":[\"{secret}\"]")),
+        )
+        .unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(written.matches(&secret).count(), 1, "{written}");
+        let entries = read(&path).unwrap();
+        assert_eq!(entries[0].asked, ["use [REDACTED github token]"]);
+        assert_eq!(
+            entries[0].failed_commands,
+            ["GH_TOKEN=[REDACTED github token] gh pr list"]
+        );
+        assert_eq!(entries[1].asked, ["[REDACTED github token]"]);
+        assert_eq!(tail(&path)[1].asked, ["[REDACTED github token]"]);
+        assert_eq!(last(&path).unwrap().asked, ["[REDACTED github token]"]);
     }
 
     #[test]

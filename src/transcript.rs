@@ -338,14 +338,16 @@ pub fn keep_newest<T>(list: &mut Vec<T>, item: T) {
     }
 }
 
-/// The first non-blank line of `text`, at most [`MAX_LINE_CHARS`] characters (an ellipsis marks a
-/// cut).
+/// The first non-blank line of `text`, secrets redacted, at most [`MAX_LINE_CHARS`] characters (an
+/// ellipsis marks a cut).
 pub fn first_line(text: &str) -> String {
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
+    // Secrets go before the cut, which could leave part of one no longer recognisable.
+    let line = &*crate::redact::redact(line);
     if line.chars().count() <= MAX_LINE_CHARS {
         return line.to_string();
     }

@@ -1,4 +1,5 @@
-//! `handoff check`: for CI and pre-commit — required sections, size, and how far HEAD has moved on.
+//! `handoff check`: for CI and pre-commit — required sections, size, how far HEAD has moved on, and
+//! no secrets.
 use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
@@ -52,7 +53,8 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         .collect();
     let units = handoff::utf16_len(&text);
     let problems = problems(&rules, &titles, units, git.as_ref());
-    if problems.is_empty() {
+    let secrets = secrets(&text);
+    if problems.is_empty() && secrets.is_empty() {
         let behind = git
             .map(|g| format!(", {} commits since its update", g.commits_since))
             .unwrap_or_default();
@@ -63,10 +65,29 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    for (line, p) in secrets {
+        println!("{shown}:{line}: {p}");
+    }
     for p in problems {
         println!("{shown}: {p}");
     }
     Err(Error::Quiet(EXIT_FAILURE))
+}
+
+/// Secrets in the handoff, one line each: where and what kind, never the value.
+pub(crate) fn secrets(text: &str) -> Vec<(usize, String)> {
+    crate::redact::find(text)
+        .into_iter()
+        .map(|f| {
+            (
+                f.line,
+                format!(
+                    "a secret ({}); remove it, since the handoff is shown to every session and usually committed",
+                    f.kind
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The problems, one line each, saying what to do.

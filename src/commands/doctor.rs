@@ -58,7 +58,7 @@ pub(crate) fn run(args: &DoctorArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::discover(env, None);
     let mut checks = vec![binary()];
     checks.extend(hooks(&project, env));
-    checks.push(handoff_file(&project));
+    checks.extend(handoff_file(&project));
     checks.extend(
         project
             .config
@@ -250,26 +250,38 @@ fn hook_command(command: &str) -> Check {
     }
 }
 
-/// The handoff exists, has sections, and fits the budget.
-fn handoff_file(project: &Project) -> Check {
+/// The handoff exists, has sections, fits the budget, and holds no secret (one check each).
+fn handoff_file(project: &Project) -> Vec<Check> {
     let shown = &project.handoff_display;
     let path = match project.handoff() {
         Ok(path) => path,
-        Err(refused) => return check("handoff", Status::Fail, refused.to_string()),
+        Err(refused) => return vec![check("handoff", Status::Fail, refused.to_string())],
     };
     let text = match crate::confine::open_regular(path).and_then(std::io::read_to_string) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return check(
+            return vec![check(
                 "handoff",
                 Status::Fail,
                 format!("{shown} does not exist: run `handoff init`"),
-            )
+            )]
         }
-        Err(e) => return check("handoff", Status::Fail, e.to_string()),
+        Err(e) => return vec![check("handoff", Status::Fail, e.to_string())],
     };
-    let sections = section_count(&text);
-    let units = handoff::utf16_len(&text);
+    let mut out = vec![handoff_size(project, &text)];
+    out.extend(
+        super::check::secrets(&text)
+            .into_iter()
+            .map(|(line, p)| check("secret", Status::Fail, format!("{shown}:{line}: {p}"))),
+    );
+    out
+}
+
+/// The handoff has sections and fits the budget.
+fn handoff_size(project: &Project, text: &str) -> Check {
+    let shown = &project.handoff_display;
+    let sections = section_count(text);
+    let units = handoff::utf16_len(text);
     let budget = project.config.budget;
     let plural = if sections == 1 { "" } else { "s" };
     let size = format!("{sections} section{plural}, {units} of {budget} UTF-16 units");

@@ -245,3 +245,67 @@ fn a_short_write_to_the_log_is_rolled_back() {
     assert_eq!(entries.lines().count(), 21, "{entries}");
     assert!(entries.lines().last().unwrap().contains("prompt 9: long"));
 }
+
+#[test]
+fn secrets_in_failed_commands_and_prompts_reach_neither_the_log_nor_the_next_session() {
+    let t = Test::new();
+    t.write(PATH, HANDOFF);
+    // Built at run time, so the repository holds nothing token-shaped.
+    let bearer = format!("sk-ant-api03-{}", "Zx9Qw8".repeat(8));
+    let github = format!("ghp_{}", "Rt5Yu6".repeat(6));
+    let session = json!({});
+    t.hook("SessionStart-startup", &session);
+    t.append_transcript(&prompt_line(&format!("deploy with PASSWORD={github}")));
+    let file = t.project().join("deploy.sh").display().to_string();
+    t.append_transcript(&tool_use_line("Edit", &file));
+    t.append_transcript(&bash_call(
+        "c1",
+        &format!("curl -H \"Authorization: Bearer {bearer}\" https://api.example.com/v1"),
+    ));
+    t.append_transcript(&bash_result("c1", true));
+    t.append_transcript(&bash_call(
+        "c2",
+        &format!("git push https://bot:{github}@github.com/o/r.git main"),
+    ));
+    t.append_transcript(&reply_line("done"));
+    // The push's call is read here and its failure later, from the state.
+    t.hook("Stop", &session);
+    t.append_transcript(&bash_result("c2", true));
+    t.hook("SessionEnd-clear", &session);
+
+    let secrets = |text: &str| text.contains(&bearer) || text.contains(&github);
+    for dir in [t.state(), t.home()] {
+        for file in walk(&dir) {
+            if file.extension().is_some_and(|e| e == "jsonl") && file.starts_with(t.home()) {
+                continue; // the transcript itself is Claude Code's
+            }
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(!secrets(&text), "{} holds a secret", file.display());
+        }
+    }
+    let log = t.run(&["log"], "").success().stdout;
+    assert!(!secrets(&log));
+    insta::assert_snapshot!("log_redacted", log);
+    let next = json!({"session_id": "bb635468-496d-419d-a2ed-f8721b3b65b6"});
+    let ctx = t.hook("SessionStart-clear", &next).context();
+    assert!(!secrets(&ctx));
+    let digest = ctx.split_once("\n\n[handoff] The last session").unwrap().1;
+    insta::assert_snapshot!(
+        "shown_at_start_redacted",
+        format!("[handoff] The last session{digest}")
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

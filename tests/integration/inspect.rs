@@ -123,3 +123,30 @@ fn check_for_ci() {
     );
     t.run(&["check", "--max-commits", "3"], "").success();
 }
+
+#[test]
+fn check_and_doctor_name_a_secret_in_the_handoff_but_never_its_value() {
+    let t = Test::new();
+    // Built at run time, so the repository holds nothing token-shaped.
+    let key = format!("AKIA{}", "Q7W3E9R2".repeat(2));
+    let password = "Sw0rdf1sh".repeat(2);
+    let handoff = HANDOFF.replace(
+        "## What's Next\n",
+        &format!(
+            "## What's Next\n- P0: deploy with {key}\n- P1: `DB_PASSWORD={password} make db`\n"
+        ),
+    );
+    t.write(PATH, &handoff);
+    let out = t.run(&["check"], "").failure(1);
+    assert!(!out.stdout.contains(&key) && !out.stdout.contains(&password));
+    insta::assert_snapshot!("check_secrets", out.stdout);
+
+    let out = t.run(&["doctor"], "").failure(1);
+    assert!(!out.stdout.contains(&key) && !out.stdout.contains(&password));
+    let secrets: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("secret"))
+        .collect();
+    insta::assert_snapshot!("doctor_secrets", secrets.join("\n"));
+}

@@ -133,20 +133,28 @@ pub fn resolve(root: &Path, named: &Path) -> Result<PathBuf, Why> {
 
 /// [`resolve`] for a file: it must also be a regular file, or not exist yet.
 pub fn file(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
-    let refused = |why| Refused {
-        named: shown(named),
-        why,
-        what,
-    };
-    let path = resolve(root, named).map_err(refused)?;
-    match std::fs::metadata(&path) {
-        Ok(meta) if !meta.is_file() => Err(refused(Why::NotAFile(kind(&meta)))),
-        _ => Ok(path),
-    }
+    resolve_as(root, named, what, std::fs::Metadata::is_file, Why::NotAFile)
 }
 
 /// [`resolve`] for a folder: it must also be a folder, or not exist yet.
 pub fn folder(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
+    resolve_as(
+        root,
+        named,
+        what,
+        std::fs::Metadata::is_dir,
+        Why::NotAFolder,
+    )
+}
+
+/// [`resolve`], then what is there (if anything) must pass `is_wanted`.
+fn resolve_as(
+    root: &Path,
+    named: &Path,
+    what: Named,
+    is_wanted: fn(&std::fs::Metadata) -> bool,
+    not_wanted: fn(&'static str) -> Why,
+) -> Result<PathBuf, Refused> {
     let refused = |why| Refused {
         named: shown(named),
         why,
@@ -154,7 +162,7 @@ pub fn folder(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused
     };
     let path = resolve(root, named).map_err(refused)?;
     match std::fs::metadata(&path) {
-        Ok(meta) if !meta.is_dir() => Err(refused(Why::NotAFolder(kind(&meta)))),
+        Ok(meta) if !is_wanted(&meta) => Err(refused(not_wanted(kind(&meta)))),
         _ => Ok(path),
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{mkfifo, reply_line, tool_use_line, within, Test, HANDOFF};
+use crate::support::{mkfifo, reply_line, tool_use_line, within, Test, EVERY_EVENT, HANDOFF};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
 
@@ -161,13 +161,7 @@ fn a_fifo_as_config_or_handoff_never_blocks() {
     mkfifo(&t.project().join(".claude/handoff.json"));
     mkfifo(&t.project().join(PATH));
     let t = std::sync::Arc::new(t);
-    for event in [
-        "SessionStart-startup",
-        "UserPromptSubmit",
-        "Stop",
-        "PreCompact-auto",
-        "SessionEnd-other",
-    ] {
+    for event in EVERY_EVENT {
         let run = t.clone();
         let out = within(PROMPTLY, move || run.hook_with_stderr(event, &json!({})));
         assert!(out.stderr.lines().count() <= 1, "{event}: {out}");

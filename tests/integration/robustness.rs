@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::support::{
-    mkfifo, prompt_line, reply_line, tool_use_line, usage_line, within, Test, HANDOFF,
+    mkfifo, prompt_line, reply_line, tool_use_line, usage_line, within, Test, EVERY_EVENT, HANDOFF,
 };
 
 /// A project with one commit of the handoff.
@@ -152,13 +152,7 @@ fn a_fifo_as_the_transcript_is_refused_not_waited_on() {
     t.write(".claude/handoff.json", r#"{"stop": "enforce"}"#);
     mkfifo(&t.transcript());
     let t = std::sync::Arc::new(t);
-    for event in [
-        "SessionStart-startup",
-        "UserPromptSubmit",
-        "Stop",
-        "PreCompact-auto",
-        "SessionEnd-other",
-    ] {
+    for event in EVERY_EVENT {
         let run = t.clone();
         let out = within(WELL_BEFORE_GIT_ANSWERS, move || {
             run.hook_with_stderr(event, &json!({}))

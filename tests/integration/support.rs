@@ -8,6 +8,14 @@ use std::time::{Duration, SystemTime};
 
 /// The clock every test runs at (`HANDOFF_NOW`).
 pub const NOW: &str = "2026-11-21T12:00:00Z";
+/// A fixture of each event `handoff` handles.
+pub const EVERY_EVENT: [&str; 5] = [
+    "SessionStart-startup",
+    "UserPromptSubmit",
+    "Stop",
+    "PreCompact-auto",
+    "SessionEnd-other",
+];
 /// Where the real fixtures say the project and home are.
 const FIXTURE_PROJECT: &str = "/home/dev/src/app";
 const FIXTURE_HOME: &str = "/home/dev";

@@ -59,16 +59,7 @@ fn stop_waits_for_the_turn_to_reach_the_transcript() {
     t.append_transcript(&prompt_line("please do work"));
     let path = t.project().join("src/lib.rs").display().to_string();
     let late = format!("{}{}", tool_use_line("Edit", &path), reply_line("done"));
-    let transcript = t.transcript();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(transcript)
-            .unwrap();
-        std::io::Write::write_all(&mut f, late.as_bytes()).unwrap();
-    });
+    let writer = t.append_transcript_after(std::time::Duration::from_millis(150), &late);
     let out = t.hook("Stop", &json!({}));
     writer.join().unwrap();
     assert_eq!(out.json()["decision"], "block", "{out:?}");
@@ -483,15 +474,7 @@ fn a_turn_already_read_is_not_waited_for() {
     t.append_transcript(&prompt_line("and more"));
     let path = t.project().join("src/late.rs").display().to_string();
     let late = format!("{}{}", tool_use_line("Edit", &path), reply_line("done"));
-    let transcript = t.transcript();
-    let writer = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(150));
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(transcript)
-            .unwrap();
-        std::io::Write::write_all(&mut f, late.as_bytes()).unwrap();
-    });
+    let writer = t.append_transcript_after(std::time::Duration::from_millis(150), &late);
     let out = t.hook("Stop", &json!({"prompt_id": "third-prompt"}));
     writer.join().unwrap();
     assert!(

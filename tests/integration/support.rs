@@ -188,6 +188,26 @@ impl Test {
         self
     }
 
+    /// [`Test::append_transcript`] after `delay`, on its own thread: the client writes a turn's
+    /// lines after the hook may have started.
+    pub fn append_transcript_after(
+        &self,
+        delay: Duration,
+        lines: &str,
+    ) -> std::thread::JoinHandle<()> {
+        let path = self.transcript();
+        let text = self.localise(lines);
+        std::thread::spawn(move || {
+            std::thread::sleep(delay);
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .expect("open transcript");
+            f.write_all(text.as_bytes()).expect("append");
+        })
+    }
+
     /// Rewrite the fixtures' /home/dev paths to this test's folders.
     pub fn localise(&self, text: &str) -> String {
         text.replace(FIXTURE_PROJECT, &self.project().display().to_string())

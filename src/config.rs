@@ -31,18 +31,22 @@ pub enum StopMode {
     /// Say nothing.
     Off,
     /// Show the user a reminder (`systemMessage`).
-    #[default]
     Remind,
+    /// Tell the agent, as context, what to update, once per prompt; it may then stop. The default:
+    /// the one reply the model hears that is never a block.
+    #[default]
+    Nudge,
     /// Block the stop once per prompt, telling the agent what to update.
     Enforce,
 }
 
 impl StopMode {
-    /// Parse `off`, `remind` or `enforce` (case-insensitive).
+    /// Parse `off`, `remind`, `nudge` or `enforce` (case-insensitive).
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "off" | "none" => Some(Self::Off),
             "remind" => Some(Self::Remind),
+            "nudge" => Some(Self::Nudge),
             "enforce" | "block" => Some(Self::Enforce),
             _ => None,
         }
@@ -157,7 +161,7 @@ impl Config {
                 },
                 "stop" => match v.as_str().and_then(StopMode::parse) {
                     Some(m) => out.stop = m,
-                    None => bad(key, "\"off\", \"remind\" or \"enforce\""),
+                    None => bad(key, "\"off\", \"remind\", \"nudge\" or \"enforce\""),
                 },
                 "context_warn_percent" => match v.as_u64().filter(|n| (1..=100).contains(n)) {
                     Some(n) => out.context_warn_percent = n as u8,
@@ -218,6 +222,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stop_modes() {
+        for (text, mode) in [
+            ("off", Some(StopMode::Off)),
+            ("none", Some(StopMode::Off)),
+            ("Remind", Some(StopMode::Remind)),
+            (" nudge ", Some(StopMode::Nudge)),
+            ("enforce", Some(StopMode::Enforce)),
+            ("block", Some(StopMode::Enforce)),
+            ("sometimes", None),
+        ] {
+            assert_eq!(StopMode::parse(text), mode, "{text}");
+        }
+        assert_eq!(StopMode::default(), StopMode::Nudge);
+    }
+
+    #[test]
     fn defaults_when_empty() {
         let c = Config::parse("{}", "c.json");
         assert_eq!(c, Config::default());
@@ -266,7 +286,7 @@ mod tests {
     #[test]
     fn bad_fields_warn_and_keep_defaults() {
         let c = Config::parse(r#"{"stop":"sometimes","budget":"big","path":7}"#, "c.json");
-        assert_eq!(c.stop, StopMode::Remind);
+        assert_eq!(c.stop, StopMode::default());
         assert_eq!(c.budget, DEFAULT_BUDGET);
         assert_eq!(c.path, DEFAULT_PATH);
         assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
@@ -275,7 +295,7 @@ mod tests {
     #[test]
     fn invalid_json_warns_with_position() {
         let c = Config::parse("{\"stop\": }", "c.json");
-        assert_eq!(c.stop, StopMode::Remind);
+        assert_eq!(c.stop, StopMode::default());
         assert!(c.warnings[0].starts_with("c.json:1:"), "{:?}", c.warnings);
     }
 }

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod confine;
+pub mod copies;
 pub mod document;
 pub mod edit;
 pub mod env;

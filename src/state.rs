@@ -89,8 +89,11 @@ pub struct SessionState {
     pub last_text: Option<(u32, u64)>,
     /// User prompts seen in the transcript (a prompt key when the event has no `prompt_id`).
     pub prompts: u32,
-    /// The prompt whose Stop was last blocked.
+    /// The prompt whose Stop last told the agent to update the handoff (a block or a nudge).
     pub blocked_prompt: Option<String>,
+    /// A Stop waited for the transcript and it never appeared (a session that isn't saved): later
+    /// ones don't wait for it.
+    pub transcript_missing: bool,
     /// The prompt whose Stop last showed a reminder.
     pub reminded_prompt: Option<String>,
     /// Whether the context warning has been given for the current crossing of the threshold.
@@ -101,6 +104,21 @@ pub struct SessionState {
     pub failed: Vec<String>,
     /// Bash calls whose result has not been read yet: (tool use id, command).
     pub pending_bash: Vec<(String, String)>,
+    /// The handoff as SessionStart last gave it to this session, so a resume can tell whether it
+    /// changed since.
+    pub given: Option<Given>,
+}
+
+/// A version of the handoff given to a session: hashes of the whole and of each section.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Given {
+    /// When it was given.
+    pub at: Option<DateTime<Utc>>,
+    /// FNV-1a of the whole text (line endings as LF).
+    pub hash: u64,
+    /// Each section's title and FNV-1a, in file order.
+    pub sections: Vec<(String, u64)>,
 }
 
 impl SessionState {

@@ -2,10 +2,10 @@
 use std::process::ExitCode;
 
 use crate::cli::{HistoryAction, HistoryArgs};
+use crate::copies;
 use crate::document;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::hook::pre_compact::list_copies;
 use crate::project::Project;
 use crate::timefmt;
 
@@ -13,7 +13,7 @@ use crate::timefmt;
 pub(crate) fn run(args: &HistoryArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
     let dir = project.history_dir();
-    let mut copies = list_copies(&dir);
+    let mut copies = copies::list(&dir);
     // Numbered from the newest.
     copies.reverse();
     let pick = |n: usize| -> Result<String> {

@@ -29,6 +29,12 @@ pub struct HookInput {
     /// Stop: the text of the message the agent stopped on.
     #[serde(deserialize_with = "lenient")]
     pub last_assistant_message: String,
+    /// Stop: background work in flight that will wake the session (empty when none).
+    #[serde(deserialize_with = "lenient")]
+    pub background_tasks: Vec<serde_json::Value>,
+    /// Stop: the session's scheduled wake-ups (cron tasks, `/loop`; empty when none).
+    #[serde(deserialize_with = "lenient")]
+    pub session_crons: Vec<serde_json::Value>,
     /// PreCompact: `manual` or `auto`.
     #[serde(deserialize_with = "lenient")]
     pub trigger: String,

@@ -1,4 +1,4 @@
-//! Hook events: stdin JSON in, at most one JSON reply out.
+//! Hook events: stdin JSON in, at most one reply out (one JSON object; PreCompact: plain text).
 //!
 //! Every handler fails open: a problem becomes a warning for stderr, never a non-zero exit or a
 //! half-written reply.
@@ -6,6 +6,7 @@
 pub mod input;
 pub mod output;
 pub mod pre_compact;
+pub mod resume;
 pub mod session_end;
 pub mod session_start;
 pub mod stop;
@@ -202,7 +203,7 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         ctx.warn(problem);
     }
     Outcome {
-        reply: reply.map(|r| r.to_json()),
+        reply: reply.map(|r| r.to_stdout()),
         warnings: ctx.warnings,
     }
 }

@@ -1,4 +1,4 @@
-//! The one JSON object a hook may print.
+//! What a hook may print: one JSON object, or (PreCompact) plain text.
 use serde::Serialize;
 
 /// A hook reply; empty fields are left out.
@@ -17,6 +17,10 @@ pub struct Reply {
     /// Event-specific output; `hookEventName` must match the event or Claude Code rejects it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook_specific_output: Option<SpecificOutput>,
+    /// Plain text printed instead of JSON: PreCompact's stdout is appended to the compaction's
+    /// instructions as it is.
+    #[serde(skip)]
+    pub plain: Option<String>,
 }
 
 /// `hookSpecificOutput`.
@@ -38,13 +42,27 @@ fn safe(text: String) -> String {
 }
 
 impl Reply {
-    /// Context for the model (SessionStart, UserPromptSubmit).
+    /// Context for the model (SessionStart, UserPromptSubmit, Stop).
     pub fn context(event: &'static str, text: String) -> Self {
         Self {
             hook_specific_output: Some(SpecificOutput {
                 hook_event_name: event,
                 additional_context: safe(text),
             }),
+            ..Self::default()
+        }
+    }
+
+    /// Plain text for stdout (PreCompact); it never starts with `{`, so it is never read as JSON.
+    pub fn plain(text: String) -> Self {
+        let text = safe(text);
+        let text = if text.trim_start().starts_with('{') {
+            format!("handoff: {text}")
+        } else {
+            text
+        };
+        Self {
+            plain: Some(text),
             ..Self::default()
         }
     }
@@ -57,12 +75,25 @@ impl Reply {
         }
     }
 
+    /// Context for the model at Stop: non-error feedback, after which it may stop.
+    pub fn stop_context(text: String) -> Self {
+        Self::context("Stop", text)
+    }
+
     /// Block the stop; `reason` goes to the model.
     pub fn block(reason: String) -> Self {
         Self {
             decision: Some("block"),
             reason: Some(safe(reason)),
             ..Self::default()
+        }
+    }
+
+    /// What goes to stdout: the plain text, or the reply as one line of JSON.
+    pub fn to_stdout(&self) -> String {
+        match &self.plain {
+            Some(text) => text.clone(),
+            None => self.to_json(),
         }
     }
 
@@ -90,6 +121,16 @@ mod tests {
         assert_eq!(
             Reply::system_message("m".into()).to_json(),
             r#"{"systemMessage":"m"}"#
+        );
+        assert_eq!(
+            Reply::stop_context("update it".into()).to_json(),
+            r#"{"hookSpecificOutput":{"hookEventName":"Stop","additionalContext":"update it"}}"#
+        );
+        assert_eq!(Reply::plain("keep x".into()).to_stdout(), "keep x");
+        assert_eq!(
+            Reply::plain("{\"a\":1}".into()).to_stdout(),
+            "handoff: {\"a\":1}",
+            "plain text is never taken for JSON"
         );
     }
 

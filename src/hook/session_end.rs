@@ -2,19 +2,20 @@
 //! gives all SessionEnd hooks 1.5 s together.
 use super::{Ctx, Reply};
 use crate::session_log;
+use crate::state::SessionState;
 use crate::timefmt;
 
 /// Answer a SessionEnd event: nothing is printed (Claude Code discards it anyway).
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let reason = ctx.input.reason.clone();
-    log_digest(ctx, &reason);
+    let _ = log_digest(ctx, &reason);
     ctx.warm_staleness(crate::staleness::SESSION_END_DEADLINE);
     None
 }
 
 /// Read what the transcript gained, append the session's digest so far to the session log, and
-/// keep the state (for a later resume, or the SessionEnd after a compaction).
-pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
+/// keep the state (for a later resume, or the SessionEnd after a compaction); returns that state.
+pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) -> SessionState {
     let mut s = match ctx.load_state() {
         Some(s) => s,
         None => ctx.new_state(true),
@@ -42,4 +43,5 @@ pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) {
         ctx.warn(format!("could not write the session log: {e}"));
     }
     ctx.save_state(&s);
+    s
 }

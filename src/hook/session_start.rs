@@ -21,17 +21,20 @@ const DIGEST_FAILURES: usize = 5;
 
 /// Answer a SessionStart event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
-    track_session(ctx);
-    let text = context(ctx);
+    let mut s = track_session(ctx);
+    // A resume or fork that already holds this version of the handoff gets one line instead.
+    let text = super::resume::context(ctx, &mut s, context);
     Some(Reply::context("SessionStart", text))
 }
 
 /// Start or continue this session's state: a new session on startup, clear and fork; the same one
 /// carries on through resume and compaction.
-fn track_session(ctx: &mut Ctx<'_>) {
+fn track_session(ctx: &mut Ctx<'_>) -> state::SessionState {
     let continuing = matches!(ctx.input.source.as_str(), "resume" | "compact");
-    if continuing && ctx.load_state().is_some() {
-        return;
+    if continuing {
+        if let Some(s) = ctx.load_state() {
+            return s;
+        }
     }
     let s = ctx.new_state(false);
     ctx.save_state(&s);
@@ -40,6 +43,7 @@ fn track_session(ctx: &mut Ctx<'_>) {
         let dir = ctx.project.sessions_dir();
         state::prune(&dir, ctx.env.now.into(), state::PRUNE_AFTER);
     }
+    s
 }
 
 /// What the handoff's file looks like right now.
@@ -107,7 +111,8 @@ fn read_handoff(project: &crate::project::Project) -> HandoffFile {
     }
 }
 
-fn context(ctx: &mut Ctx<'_>) -> String {
+/// The whole context, with `reserve` UTF-16 units of the budget kept for a line before it.
+fn context(ctx: &mut Ctx<'_>, reserve: usize) -> String {
     let file = read_handoff(&ctx.project);
     let mut git_timed_out = None;
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
@@ -159,7 +164,7 @@ fn context(ctx: &mut Ctx<'_>) -> String {
         git_timed_out,
         source: &ctx.input.source,
         now: ctx.env.now,
-        budget: project.config.budget,
+        budget: project.config.budget.saturating_sub(reserve),
         priority: &project.config.priority,
         task: project.task.as_deref().map(|id| TaskFacts {
             id,

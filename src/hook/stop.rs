@@ -1,5 +1,5 @@
-//! Stop: when the session changed files but not the handoff, remind the user or make the agent
-//! update it — once per prompt, never in a loop.
+//! Stop: when the session changed files but not the handoff, remind the user, or tell the agent
+//! (as context, or by blocking the stop) to update it — once per prompt, never in a loop.
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ pub enum Decision {
     Silent,
     /// Tell the user (`systemMessage`).
     Remind,
+    /// Tell the agent, as context it may act on before it stops.
+    Nudge,
     /// Make the agent continue and update the handoff.
     Block,
 }
@@ -32,8 +34,10 @@ pub struct Facts {
     pub handoff_changed: bool,
     /// The session edited files other than the handoff.
     pub work_done: bool,
-    /// This prompt's stop was already blocked.
-    pub blocked_this_prompt: bool,
+    /// The session is only waiting for background work or a scheduled wake-up, not done.
+    pub waiting: bool,
+    /// This prompt's stop already told the agent (a block or a nudge).
+    pub asked_this_prompt: bool,
     /// This prompt's stop already showed the reminder.
     pub reminded_this_prompt: bool,
 }
@@ -43,11 +47,16 @@ pub fn decide(f: Facts) -> Decision {
     if f.mode == StopMode::Off || f.skip || f.handoff_changed || !f.work_done {
         return Decision::Silent;
     }
-    // Never block twice for one prompt, nor while continuing from a block (the flag alone has
+    // Work still to come wakes the session again: ask at the stop that ends it.
+    if f.waiting && matches!(f.mode, StopMode::Enforce | StopMode::Nudge) {
+        return Decision::Silent;
+    }
+    // Never ask twice for one prompt, nor while continuing from a block (the flag alone has
     // been reported unreliable, hence our own record too); tell the user instead, once.
-    let may_block = !f.hook_active && !f.blocked_this_prompt;
+    let may_ask = !f.hook_active && !f.asked_this_prompt;
     match f.mode {
-        StopMode::Enforce if may_block => Decision::Block,
+        StopMode::Enforce if may_ask => Decision::Block,
+        StopMode::Nudge if may_ask => Decision::Nudge,
         _ if f.reminded_this_prompt => Decision::Silent,
         _ => Decision::Remind,
     }
@@ -82,7 +91,8 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         hook_active: ctx.input.stop_hook_active,
         handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
         work_done: edited.total > 0,
-        blocked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
+        waiting: !ctx.input.background_tasks.is_empty() || !ctx.input.session_crons.is_empty(),
+        asked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
     });
     let reply = match decision {
@@ -90,6 +100,13 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         Decision::Remind => {
             s.reminded_prompt = Some(prompt);
             Some(Reply::system_message(reminder(ctx, &edited)))
+        }
+        Decision::Nudge => {
+            s.blocked_prompt = Some(prompt);
+            Some(Reply::stop_context(format!(
+                "[handoff] {}",
+                block_reason(ctx, &edited)
+            )))
         }
         Decision::Block => {
             s.blocked_prompt = Some(prompt);
@@ -134,9 +151,12 @@ const POLL: Duration = Duration::from_millis(10);
 /// read in this turn (by an earlier Stop or another hook) is not waited for again.
 fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     let want = ctx.input.last_assistant_message.trim().to_string();
-    // Nothing to wait for without a message, or without a transcript (sessions that aren't saved).
     let transcript = std::path::Path::new(&ctx.input.transcript_path);
-    let worth_waiting = !want.is_empty() && transcript.is_file();
+    // Nothing to wait for without a message. A transcript not on disk yet (a first turn written
+    // late) is waited for once per session: a session that is never saved has none.
+    let worth_waiting = !want.is_empty()
+        && !ctx.input.transcript_path.is_empty()
+        && (transcript.is_file() || !s.transcript_missing);
     let settle = ctx
         .env
         .var("HANDOFF_STOP_SETTLE_MS")
@@ -154,6 +174,7 @@ fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
             return;
         }
         if Instant::now() >= deadline {
+            s.transcript_missing = !transcript.is_file();
             return;
         }
         std::thread::sleep(POLL);
@@ -271,7 +292,7 @@ fn section_titles(path: &std::path::Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Decision::{Block, Remind, Silent};
+    use Decision::{Block, Nudge, Remind, Silent};
 
     fn worked(mode: StopMode) -> Facts {
         Facts {
@@ -326,14 +347,14 @@ mod tests {
         );
         case(
             Facts {
-                blocked_this_prompt: true,
+                asked_this_prompt: true,
                 ..worked(Enforce)
             },
             Remind,
         );
         case(
             Facts {
-                blocked_this_prompt: true,
+                asked_this_prompt: true,
                 reminded_this_prompt: true,
                 ..worked(Enforce)
             },
@@ -357,12 +378,65 @@ mod tests {
     }
 
     #[test]
+    fn nudge_tells_the_agent_once_then_the_user() {
+        use StopMode::Nudge as N;
+        case(worked(N), Nudge);
+        for f in [
+            Facts {
+                hook_active: true,
+                ..worked(N)
+            },
+            Facts {
+                asked_this_prompt: true,
+                ..worked(N)
+            },
+        ] {
+            case(f, Remind);
+            case(
+                Facts {
+                    reminded_this_prompt: true,
+                    ..f
+                },
+                Silent,
+            );
+        }
+        for f in [
+            Facts {
+                skip: true,
+                ..worked(N)
+            },
+            Facts {
+                handoff_changed: true,
+                ..worked(N)
+            },
+            Facts {
+                mode: N,
+                ..Facts::default()
+            },
+        ] {
+            case(f, Silent);
+        }
+    }
+
+    #[test]
+    fn background_work_defers_asking_the_agent_not_the_user() {
+        let waiting = |mode| Facts {
+            waiting: true,
+            ..worked(mode)
+        };
+        case(waiting(StopMode::Enforce), Silent);
+        case(waiting(StopMode::Nudge), Silent);
+        case(waiting(StopMode::Remind), Remind);
+        case(waiting(StopMode::Off), Silent);
+    }
+
+    #[test]
     fn never_blocks_while_continuing_from_a_block() {
         for blocked in [false, true] {
             for reminded in [false, true] {
                 let f = Facts {
                     hook_active: true,
-                    blocked_this_prompt: blocked,
+                    asked_this_prompt: blocked,
                     reminded_this_prompt: reminded,
                     ..worked(StopMode::Enforce)
                 };

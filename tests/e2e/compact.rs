@@ -1,5 +1,5 @@
-//! `/compact`: a copy of the handoff is saved first, and the conversation that follows starts with
-//! the handoff again.
+//! `/compact`: a copy of the handoff is saved first, the compaction is told what to keep, and the
+//! conversation that follows starts with the handoff again.
 use std::path::Path;
 
 use crate::session::{on_each_version_and_model, E2e, HANDOFF};
@@ -22,8 +22,33 @@ fn compact_reinjects_the_handoff_and_saves_a_copy() {
 
         e2e.prompts(&["hello", "/compact", "hello again"]);
 
+        let compaction = e2e
+            .requests()
+            .into_iter()
+            .find(crate::stand_in::Request::is_compaction)
+            .expect("a compaction request");
+        // PreCompact's plain stdout, appended to the compaction's instructions.
+        let instructions = format!(
+            "For this summary, from the project's handoff:\n- Keep that {HANDOFF} (last changed"
+        );
+        assert!(
+            compaction
+                .new_texts()
+                .iter()
+                .any(|t| t.contains(&instructions)
+                    && t.contains("is this project's session handoff and the state to trust")),
+            "the compaction is told about the handoff:\n{}",
+            compaction.new_texts().join("\n----\n")
+        );
         let request = e2e.last_request();
         assert!(request.mentions("hello again"));
+        // Shown after the manual `/compact` as the command's output, not as JSON.
+        assert!(
+            request
+                .mentions("completed successfully: For this summary, from the project's handoff"),
+            "{}",
+            request.outline()
+        );
         let contexts = request.hook_contexts("SessionStart");
         let after: Vec<_> = contexts
             .iter()

@@ -66,6 +66,8 @@ fn three_writes(req: &Request) -> Reply {
 fn every_reply_and_tool_call_has_an_id_of_its_own() {
     on_each_version(|client| {
         let e2e = E2e::start(client, three_writes);
+        // No Stop nudge for the files written: the turns counted are the script's own.
+        e2e.write(".claude/handoff.json", r#"{"stop":"off"}"#);
 
         let first = e2e.prompt("the first");
         e2e.resume(first.session_id(), SECOND);

@@ -284,6 +284,23 @@ impl E2e {
         )
     }
 
+    /// A new session that starts from a copy of another's conversation, with one prompt:
+    /// `claude --resume ID --fork-session -p PROMPT`.
+    pub(crate) fn fork(&self, session_id: &str, prompt: &str) -> Run {
+        self.run(
+            &[
+                "--resume",
+                session_id,
+                "--fork-session",
+                "-p",
+                prompt,
+                "--output-format",
+                "json",
+            ],
+            None,
+        )
+    }
+
     /// Several prompts (slash commands included) typed into one new session, in order.
     pub(crate) fn prompts(&self, prompts: &[&str]) -> Run {
         // One JSON user message per line, as `--input-format stream-json` reads them.

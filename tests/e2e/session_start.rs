@@ -159,6 +159,72 @@ fn resume_injects_the_handoff_as_it_is_now() {
             context.contains(updated.trim_end()),
             "the updated handoff arrives whole with the resumed prompt:\n{context}"
         );
+        assert!(
+            context.starts_with(&format!(
+                "[handoff] {HANDOFF} changed since it was given to this session"
+            )) && context.contains("— changed: What's Next."),
+            "a line says what changed:\n{context}"
+        );
+    });
+}
+
+/// The line a session gets when it already holds the handoff as it is.
+fn assert_unchanged_line(context: &str) {
+    assert!(
+        context.starts_with(&format!(
+            "[handoff] {HANDOFF} is unchanged since it was given to this session"
+        )) && !context.contains("## "),
+        "one line, not the handoff again:\n{context}"
+    );
+}
+
+#[test]
+fn resume_of_an_unchanged_handoff_gets_one_line() {
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        e2e.write(HANDOFF, SMALL);
+        let first = e2e.prompt("hello");
+
+        e2e.resume(first.session_id(), "carry on");
+
+        let request = e2e.last_request();
+        let contexts = request.hook_contexts("SessionStart");
+        assert_eq!(
+            contexts.len(),
+            2,
+            "the start's, then the resume's: {contexts:#?}"
+        );
+        assert!(contexts[0].contains(SMALL.trim_end()), "{}", contexts[0]);
+        assert_unchanged_line(contexts[1]);
+    });
+}
+
+/// A fork is a new session that carries its parent's conversation, and with it the handoff the
+/// parent was given; but the copy is written after SessionStart, so which session it came from
+/// is not known then, and the fork gets the handoff in full, as it is now.
+#[test]
+fn a_fork_gets_the_handoff_as_it_is_now() {
+    on_each_version_and_model(|client| {
+        let e2e = E2e::start(client, |_| Reply::text("ok"));
+        e2e.write(HANDOFF, SMALL);
+        let first = e2e.prompt("hello");
+        let updated = SMALL.replace("1. Fix", "1. Really fix");
+        e2e.write(HANDOFF, &updated);
+
+        let fork = e2e.fork(first.session_id(), "carry on");
+
+        assert_ne!(fork.session_id(), first.session_id());
+        let request = e2e.last_request();
+        let contexts = request.hook_contexts("SessionStart");
+        assert_eq!(
+            contexts.len(),
+            2,
+            "the parent's, then the fork's: {contexts:#?}"
+        );
+        assert!(contexts[0].contains(SMALL.trim_end()), "{}", contexts[0]);
+        assert!(
+            the_context(&request.new_hook_contexts("SessionStart")).contains(updated.trim_end())
+        );
     });
 }
 

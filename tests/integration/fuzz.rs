@@ -370,7 +370,21 @@ fn hook_events_never_break_the_hook() {
         let outcome = no_panic("hook", seed, &shown, || {
             handoff::hook::handle(&bytes, &world.env)
         });
-        if let Some(reply) = &outcome.reply {
+        let event = handoff::hook::HookInput::parse(&bytes).unwrap_or_default();
+        if let Some(reply) = outcome
+            .reply
+            .as_ref()
+            .filter(|_| event.hook_event_name == "PreCompact")
+        {
+            assert!(
+                !reply.trim_start().starts_with('{'),
+                "PreCompact: plain text: {reply}"
+            );
+            assert!(
+                handoff::handoff::utf16_len(reply) <= 10_000,
+                "PreCompact over the cap for input: {shown}"
+            );
+        } else if let Some(reply) = &outcome.reply {
             let v: Value = serde_json::from_str(reply)
                 .unwrap_or_else(|e| panic!("reply is not JSON ({e}): {reply}\ninput: {shown}"));
             assert!(v.is_object(), "reply is not one object: {reply}");

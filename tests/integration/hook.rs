@@ -10,6 +10,8 @@ fn report(t: &Test, fixture: &str) -> String {
     let out = t.hook(fixture, &json!({}));
     let stdout = if out.stdout.trim().is_empty() {
         "(nothing)".to_string()
+    } else if !out.stdout.trim_start().starts_with('{') {
+        format!("(plain text)\n{}", out.stdout)
     } else {
         serde_json::to_string_pretty(&out.json()).expect("pretty")
     };

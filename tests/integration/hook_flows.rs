@@ -105,7 +105,7 @@ fn skip_and_off_say_nothing() {
 
 #[test]
 fn remind_once_per_prompt() {
-    let t = Test::new();
+    let t = Test::new().env("HANDOFF_STOP", Some("remind"));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     t.hook("SessionStart-startup", &json!({}));
     work(&t, "a.rs");
@@ -120,7 +120,7 @@ fn remind_once_per_prompt() {
 
 #[test]
 fn work_before_a_resume_is_not_this_sessions_work() {
-    let t = Test::new();
+    let t = Test::new().env("HANDOFF_STOP", Some("remind"));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     work(&t, "old.rs");
     t.hook("SessionStart-resume", &json!({}));
@@ -413,7 +413,7 @@ fn session_end_prepares_git_staleness_for_the_next_start() {
 
 #[test]
 fn a_session_of_40000_files_ends_with_the_total() {
-    let t = Test::new();
+    let t = Test::new().env("HANDOFF_STOP", Some("remind"));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     t.hook("SessionStart-startup", &json!({}));
     let mut lines = prompt_line("write them all");
@@ -484,4 +484,145 @@ fn a_turn_already_read_is_not_waited_for() {
             .contains("src/late.rs"),
         "{out:?}"
     );
+}
+
+#[test]
+fn nudge_tells_the_agent_once_then_the_user() {
+    // The default mode: no config.
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    work(&t, "src/lib.rs");
+
+    let first = t.hook("Stop", &json!({}));
+    insta::assert_snapshot!(t.redact(&first.stdout));
+    assert_eq!(first.json()["hookSpecificOutput"]["hookEventName"], "Stop");
+    assert!(first.json().get("decision").is_none(), "never a block");
+
+    // The agent stops again without updating: the user is told, once, and nothing more.
+    t.append_transcript(&reply_line("done"));
+    let second = t.hook("Stop", &json!({"stop_hook_active": true}));
+    assert!(second.json()["systemMessage"].is_string(), "{second:?}");
+    t.append_transcript(&reply_line("done"));
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+
+    // The next prompt's work is nudged again.
+    t.append_transcript(&prompt_line("more"));
+    work(&t, "src/main.rs");
+    let next = t.hook("Stop", &json!({"prompt_id": "another-prompt"}));
+    assert!(next.json()["hookSpecificOutput"]["additionalContext"].is_string());
+}
+
+#[test]
+fn background_work_defers_the_nudge_and_the_block() {
+    for mode in ["nudge", "enforce"] {
+        let t = Test::new().env("HANDOFF_STOP", Some(mode));
+        t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+        t.hook("SessionStart-startup", &json!({}));
+        work(&t, "src/lib.rs");
+        for waiting in [
+            json!({"background_tasks": [{"id": "b1", "status": "running"}]}),
+            json!({"session_crons": [{"id": "c1"}]}),
+        ] {
+            assert_eq!(t.hook("Stop", &waiting).stdout, "", "{mode}: {waiting}");
+        }
+        // The stop that ends the work asks.
+        let out = t.hook(
+            "Stop",
+            &json!({"background_tasks": [], "session_crons": []}),
+        );
+        assert_ne!(out.stdout, "", "{mode}");
+    }
+}
+
+#[test]
+fn stop_waits_for_a_transcript_not_written_yet() {
+    // A first turn whose transcript lands after Stop starts: the edit is still seen.
+    let t = enforce();
+    t.hook("SessionStart-startup", &json!({}));
+    assert!(!t.transcript().exists());
+    std::fs::create_dir_all(t.transcript().parent().unwrap()).unwrap();
+    let path = t.project().join("src/lib.rs").display().to_string();
+    let late = format!(
+        "{}{}{}",
+        prompt_line("please do work"),
+        tool_use_line("Edit", &path),
+        reply_line("done")
+    );
+    let writer = t.append_transcript_after(std::time::Duration::from_millis(150), &late);
+    let out = t.hook("Stop", &json!({}));
+    writer.join().unwrap();
+    assert_eq!(out.json()["decision"], "block", "{out:?}");
+}
+
+#[test]
+fn a_transcript_that_never_appears_is_waited_for_once() {
+    // A session that is never saved: with a minute to settle, a second wait would take that minute.
+    let mut t = enforce().env("HANDOFF_STOP_SETTLE_MS", Some("300"));
+    t.hook("SessionStart-startup", &json!({}));
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+    t.set_env("HANDOFF_STOP_SETTLE_MS", Some("60000"));
+    let start = std::time::Instant::now();
+    assert_eq!(t.hook("Stop", &json!({})).stdout, "");
+    assert!(start.elapsed().as_secs() < 30, "Stop waited again");
+}
+
+#[test]
+fn resume_says_unchanged_in_one_line_or_what_changed() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    let start = t.hook("SessionStart-startup", &json!({})).context();
+    assert!(start.contains("## What's Next"));
+
+    let same = t.hook("SessionStart-resume", &json!({})).context();
+    insta::assert_snapshot!("resume_unchanged", t.redact(&same));
+    // Again: the same line, which the client drops as a repeat.
+    assert_eq!(t.hook("SessionStart-resume", &json!({})).context(), same);
+
+    let changed = HANDOFF
+        .replace(
+            "- P1: write the README",
+            "- P1: write the README\n- P2: a logo",
+        )
+        .replace(
+            "## Key Decisions",
+            "## Open Questions\n- Which logo?\n\n## Key Decisions",
+        );
+    t.write("docs/SESSION-HANDOFF.md", &changed);
+    let after = t.hook("SessionStart-resume", &json!({})).context();
+    insta::assert_snapshot!("resume_changed", t.redact(&after));
+    // That version is now the one given.
+    assert!(t
+        .hook("SessionStart-resume", &json!({}))
+        .context()
+        .contains("is unchanged since"));
+
+    // A compaction summarised it away: in full again.
+    let compact = t.hook("SessionStart-compact", &json!({})).context();
+    assert!(compact.contains("## Open Questions"), "{compact}");
+}
+
+#[test]
+fn a_resume_without_state_gets_the_handoff_in_full() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    let ctx = t.hook("SessionStart-resume", &json!({})).context();
+    assert!(ctx.contains("## What's Next"), "{ctx}");
+}
+
+#[test]
+fn precompact_tells_the_compaction_what_to_keep() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.hook("SessionStart-startup", &json!({}));
+    t.append_transcript(&prompt_line("please do work"));
+    // One file edited as long ago as the handoff, one after it (a real, later file time).
+    t.write("src/old.rs", "fn o() {}\n");
+    work(&t, "src/old.rs");
+    std::fs::write(t.project().join("src/lib.rs"), "fn a() {}\n").unwrap();
+    work(&t, "src/lib.rs");
+    let out = t.hook("PreCompact-manual", &json!({}));
+    assert!(!out.stdout.starts_with('{'), "plain text: {out:?}");
+    insta::assert_snapshot!(t.redact(&out.stdout));
 }

@@ -186,7 +186,7 @@ fn a_huge_line_after_the_last_usage_is_passed_over() {
 
 #[test]
 fn stop_passes_over_a_huge_unterminated_append_and_reads_on_after_it() {
-    let t = Test::new();
+    let t = Test::new().env("HANDOFF_STOP", Some("remind"));
     t.write("docs/SESSION-HANDOFF.md", HANDOFF);
     t.hook_with_stderr("SessionStart-startup", &json!({}));
     // 20 MB with no newline yet: longer than any line that is read.

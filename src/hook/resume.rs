@@ -1,0 +1,346 @@
+//! A session resumed (or forked) already holds the handoff it was given: say it is unchanged in
+//! one line, or send the new version with a line saying which sections changed.
+use chrono::{DateTime, Utc};
+
+use super::Ctx;
+use crate::handoff;
+use crate::project::fnv1a64;
+use crate::state::{self, Given, SessionState};
+use crate::timefmt;
+
+/// How much of a fork's transcript is searched for the session it was forked from.
+const FORK_SEARCH: u64 = 8 * 1024 * 1024;
+
+/// SessionStart's context, given what this session (or, for a fork, its parent) was already
+/// given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
+/// before it), or one line when nothing changed. Records what was given in `s`.
+pub fn context(
+    ctx: &mut Ctx<'_>,
+    s: &mut SessionState,
+    full: impl FnOnce(&mut Ctx<'_>, usize) -> String,
+) -> String {
+    let display = ctx.project.handoff_display.clone();
+    let now = current(ctx);
+    let before = if always_in_full(&ctx.input.source) {
+        None
+    } else if ctx.input.source == "fork" {
+        // A fork has a new id but carries its parent's conversation, and what it was given.
+        fork_parent(&ctx.input.transcript_path, &ctx.input.session_id)
+            .and_then(|parent| {
+                state::load(&ctx.project.sessions_dir(), &parent)
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|p| p.given)
+    } else {
+        s.given.clone()
+    };
+    let (text, given) = match (before, now) {
+        (Some(old), Some(new)) => match changes(&old, &new) {
+            None => (unchanged(ctx, &display, &old), Some(old)),
+            Some(c) => {
+                let line = changes_line(&display, &old, &c);
+                let rest = full(ctx, handoff::utf16_len(&line));
+                (format!("{line}{rest}"), Some(new))
+            }
+        },
+        (_, now) => (full(ctx, 0), now),
+    };
+    if s.given != given {
+        s.given = given;
+        ctx.save_state(s);
+    }
+    text
+}
+
+/// The handoff as it is now, fingerprinted; `None` when there is none to give.
+fn current(ctx: &Ctx<'_>) -> Option<Given> {
+    let path = ctx.project.handoff().ok()?;
+    let bytes = crate::confine::read_regular(path, crate::confine::MAX_HANDOFF_BYTES).ok()?;
+    Some(given(&String::from_utf8_lossy(&bytes), ctx.env.now))
+}
+
+/// The unchanged line, and git's news since (commits made while the session was away).
+fn unchanged(ctx: &mut Ctx<'_>, display: &str, old: &Given) -> String {
+    let mut text = unchanged_line(display, old);
+    match ctx.project.staleness(crate::staleness::HOOK_DEADLINE) {
+        Ok(Some(s)) => {
+            text.push_str("\n[handoff] Git: ");
+            text.push_str(&super::session_start::git_summary(&s));
+        }
+        Ok(None) => {}
+        Err(e) => ctx.warn(e.to_string()),
+    }
+    text
+}
+
+/// The session a fork was made from: the newest request its copied conversation names
+/// (`"requestSessionId"`) other than its own.
+fn fork_parent(transcript: &str, own: &str) -> Option<String> {
+    use std::io::{Read as _, Seek as _};
+    if transcript.is_empty() {
+        return None;
+    }
+    let mut file = crate::confine::open_regular(std::path::Path::new(transcript)).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(std::io::SeekFrom::Start(len.saturating_sub(FORK_SEARCH)))
+        .ok()?;
+    let mut bytes = Vec::new();
+    file.take(FORK_SEARCH).read_to_end(&mut bytes).ok()?;
+    newest_other_request(&String::from_utf8_lossy(&bytes), own)
+}
+
+/// The last `"requestSessionId":"…"` in `text` that isn't `own`.
+fn newest_other_request(text: &str, own: &str) -> Option<String> {
+    const KEY: &str = "\"requestSessionId\":\"";
+    text.rmatch_indices(KEY).find_map(|(at, _)| {
+        let rest = &text[at + KEY.len()..];
+        let id = &rest[..rest.find('"')?];
+        let safe = !id.is_empty()
+            && id.len() <= 128
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        (safe && id != own).then(|| id.to_string())
+    })
+}
+
+/// The handoff's text, fingerprinted as it would be given now.
+pub fn given(text: &str, at: DateTime<Utc>) -> Given {
+    let text = handoff::normalize_newlines(text);
+    let doc = handoff::parse(&text);
+    let sections = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let mut body = s.heading.unwrap_or_default().to_string();
+            body.extend(s.blocks.iter().copied());
+            (title(s), fnv1a64(body.trim_end().as_bytes()))
+        })
+        .collect();
+    Given {
+        at: Some(at),
+        hash: fnv1a64(text.as_bytes()),
+        sections,
+    }
+}
+
+fn title(s: &handoff::Section<'_>) -> String {
+    if s.heading.is_none() {
+        "the text before the first heading".to_string()
+    } else {
+        s.title.clone()
+    }
+}
+
+/// Whether a start gives the handoff again in full even when this session already has it.
+pub fn always_in_full(source: &str) -> bool {
+    // startup and clear begin an empty conversation; compact has just summarised it away.
+    !matches!(source, "resume" | "fork")
+}
+
+/// Which sections differ between two versions, by title (the nth of a repeated title matches
+/// the nth).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub changed: Vec<String>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// What changed from `old` to `new`; `None` when nothing did.
+pub fn changes(old: &Given, new: &Given) -> Option<Changes> {
+    if old.hash == new.hash {
+        return None;
+    }
+    let keyed = |g: &Given| -> Vec<((String, usize), u64)> {
+        let mut seen: Vec<&str> = Vec::new();
+        g.sections
+            .iter()
+            .map(|(t, h)| {
+                let n = seen.iter().filter(|s| **s == t.as_str()).count();
+                seen.push(t);
+                ((t.clone(), n), *h)
+            })
+            .collect()
+    };
+    let (old, new) = (keyed(old), keyed(new));
+    let find = |list: &[((String, usize), u64)], key: &(String, usize)| {
+        list.iter().find(|(k, _)| k == key).map(|(_, h)| *h)
+    };
+    let mut c = Changes::default();
+    for (key, hash) in &new {
+        match find(&old, key) {
+            None => c.added.push(key.0.clone()),
+            Some(h) if h != *hash => c.changed.push(key.0.clone()),
+            Some(_) => {}
+        }
+    }
+    for (key, _) in &old {
+        if find(&new, key).is_none() {
+            c.removed.push(key.0.clone());
+        }
+    }
+    Some(c)
+}
+
+/// "given to this session at 2026-11-21 12:00 UTC"
+fn since(old: &Given) -> String {
+    match old.at {
+        Some(at) => format!(
+            "since it was given to this session ({})",
+            timefmt::stamp(at)
+        ),
+        None => "since it was given to this session".to_string(),
+    }
+}
+
+/// The one line a resume gets when the handoff is as it was given.
+pub fn unchanged_line(display: &str, old: &Given) -> String {
+    format!(
+        "[handoff] {display} is unchanged {}: it is earlier in this conversation, and the file is \
+         {display}.",
+        since(old)
+    )
+}
+
+/// The line before a new version: what changed since the session was given the last one.
+pub fn changes_line(display: &str, old: &Given, c: &Changes) -> String {
+    let mut parts = Vec::new();
+    for (names, what) in [
+        (&c.changed, "changed"),
+        (&c.added, "added"),
+        (&c.removed, "removed"),
+    ] {
+        if !names.is_empty() {
+            parts.push(format!("{what}: {}", names.join(", ")));
+        }
+    }
+    let what = if parts.is_empty() {
+        // Only whitespace or line order outside any section's text.
+        "its layout changed".to_string()
+    } else {
+        parts.join("; ")
+    };
+    format!(
+        "[handoff] {display} changed {} — {what}. This is the version to trust; the one earlier in \
+         this conversation is out of date.\n",
+        since(old)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-21T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    const BASE: &str = "# H\n\n## Current State\nok\n\n## What's Next\n- P0: a\n\n## Notes\n- n\n";
+
+    #[track_caller]
+    fn case(new: &str, changed: &[&str], added: &[&str], removed: &[&str]) {
+        let c = changes(&given(BASE, at()), &given(new, at())).expect("a change");
+        assert_eq!(c.changed, changed, "changed, for {new:?}");
+        assert_eq!(c.added, added, "added, for {new:?}");
+        assert_eq!(c.removed, removed, "removed, for {new:?}");
+    }
+
+    #[test]
+    fn sections_changed_added_and_removed() {
+        case(&BASE.replace("P0: a", "P0: b"), &["What's Next"], &[], &[]);
+        case(
+            &format!("{BASE}\n## Key Decisions\n- k\n"),
+            &[],
+            &["Key Decisions"],
+            &[],
+        );
+        case(&BASE.replace("\n## Notes\n- n\n", ""), &[], &[], &["Notes"]);
+        case(
+            &BASE.replace("## Notes", "## Remarks").replace("ok", "fine"),
+            &["Current State"],
+            &["Remarks"],
+            &["Notes"],
+        );
+        case(
+            &format!("intro\n{BASE}"),
+            &[],
+            &["the text before the first heading"],
+            &[],
+        );
+        // A repeated title is matched by its place among the same titles.
+        let twice = format!("{BASE}\n## Notes\n- m\n");
+        let c = changes(
+            &given(&twice, at()),
+            &given(&twice.replace("- m", "- x"), at()),
+        )
+        .unwrap();
+        assert_eq!(c.changed, ["Notes"]);
+    }
+
+    #[test]
+    fn the_same_text_is_unchanged_whatever_its_line_endings() {
+        assert_eq!(changes(&given(BASE, at()), &given(BASE, at())), None);
+        let crlf = BASE.replace('\n', "\r\n");
+        assert_eq!(changes(&given(BASE, at()), &given(&crlf, at())), None);
+    }
+
+    #[test]
+    fn lines_say_when_and_what() {
+        let old = given(BASE, at());
+        assert_eq!(
+            unchanged_line("docs/H.md", &old),
+            "[handoff] docs/H.md is unchanged since it was given to this session (2026-11-21 12:00 \
+             UTC): it is earlier in this conversation, and the file is docs/H.md."
+        );
+        let c = Changes {
+            changed: vec!["What's Next".into()],
+            added: vec!["Key Decisions".into()],
+            removed: vec![],
+        };
+        assert_eq!(
+            changes_line("docs/H.md", &old, &c),
+            "[handoff] docs/H.md changed since it was given to this session (2026-11-21 12:00 UTC) \
+             — changed: What's Next; added: Key Decisions. This is the version to trust; the one \
+             earlier in this conversation is out of date.\n"
+        );
+        assert!(changes_line("h", &old, &Changes::default()).contains("its layout changed"));
+    }
+
+    #[test]
+    fn a_fork_names_its_parent_in_its_copied_requests() {
+        let line = |id: &str| format!("{{\"type\":\"assistant\",\"requestSessionId\":\"{id}\"}}\n");
+        for (text, want) in [
+            (line("parent"), Some("parent")),
+            (
+                format!("{}{}", line("grand"), line("parent")),
+                Some("parent"),
+            ),
+            // Its own requests after the fork don't count.
+            (format!("{}{}", line("parent"), line("me")), Some("parent")),
+            (line("me"), None),
+            (line("../x"), None),
+            ("{\"requestSessionId\":\"unterminated".to_string(), None),
+            (String::new(), None),
+        ] {
+            assert_eq!(newest_other_request(&text, "me").as_deref(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn which_starts_always_give_it_in_full() {
+        for (source, full) in [
+            ("startup", true),
+            ("clear", true),
+            ("compact", true),
+            ("", true),
+            ("resume", false),
+            ("fork", false),
+        ] {
+            assert_eq!(always_in_full(source), full, "{source}");
+        }
+    }
+}

@@ -13,7 +13,8 @@ const FORK_SEARCH: u64 = 8 * 1024 * 1024;
 
 /// SessionStart's context, given what this session (or, for a fork, its parent) was already
 /// given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
-/// before it), or one line when nothing changed. Records what was given in `s`.
+/// before it), or one line when nothing changed. Records what was given in `s` (the caller
+/// saves it).
 pub fn context(
     ctx: &mut Ctx<'_>,
     s: &mut SessionState,
@@ -46,10 +47,7 @@ pub fn context(
         },
         (_, now) => (full(ctx, 0), now),
     };
-    if s.given != given {
-        s.given = given;
-        ctx.save_state(s);
-    }
+    s.given = given;
     text
 }
 

@@ -21,29 +21,33 @@ const DIGEST_FAILURES: usize = 5;
 
 /// Answer a SessionStart event.
 pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
-    let mut s = track_session(ctx);
+    let (mut s, fresh) = track_session(ctx);
+    let given = s.given.clone();
     // A resume or fork that already holds this version of the handoff gets one line instead.
     let text = super::resume::context(ctx, &mut s, context);
+    // One write: a new session's state, or what this one was given now.
+    if fresh || s.given != given {
+        ctx.save_state(&s);
+    }
     Some(Reply::context("SessionStart", text))
 }
 
 /// Start or continue this session's state: a new session on startup, clear and fork; the same one
-/// carries on through resume and compaction.
-fn track_session(ctx: &mut Ctx<'_>) -> state::SessionState {
+/// carries on through resume and compaction. Returns it, and whether it is new (not saved yet).
+fn track_session(ctx: &mut Ctx<'_>) -> (state::SessionState, bool) {
     let continuing = matches!(ctx.input.source.as_str(), "resume" | "compact");
     if continuing {
         if let Some(s) = ctx.load_state() {
-            return s;
+            return (s, false);
         }
     }
     let s = ctx.new_state(false);
-    ctx.save_state(&s);
     if ctx.input.source == "startup" {
         // Housekeeping once per new session, not on every compaction.
         let dir = ctx.project.sessions_dir();
         state::prune(&dir, ctx.env.now.into(), state::PRUNE_AFTER);
     }
-    s
+    (s, true)
 }
 
 /// What the handoff's file looks like right now.

@@ -431,7 +431,7 @@ mod tests {
     }
 
     #[test]
-    fn never_blocks_while_continuing_from_a_block() {
+    fn never_asks_the_agent_while_continuing_from_a_block() {
         for blocked in [false, true] {
             for reminded in [false, true] {
                 let f = Facts {
@@ -441,6 +441,11 @@ mod tests {
                     ..worked(StopMode::Enforce)
                 };
                 assert_ne!(decide(f), Block);
+                let nudge = Facts {
+                    mode: StopMode::Nudge,
+                    ..f
+                };
+                assert_ne!(decide(nudge), Nudge);
             }
         }
     }

@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use crate::cli::{HistoryAction, HistoryArgs};
-use crate::document;
+use crate::doc::file as document;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::hook::pre_compact::list_copies;

@@ -86,10 +86,7 @@ impl Default for Config {
             stop: StopMode::default(),
             context_warn_percent: 80,
             context_window: None,
-            priority: crate::handoff::DEFAULT_PRIORITY
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            priority: crate::doc::roles::default_priority(),
             task_path: DEFAULT_TASK_PATH.to_string(),
             required: DEFAULT_REQUIRED.iter().map(ToString::to_string).collect(),
             max_commits: DEFAULT_MAX_COMMITS,

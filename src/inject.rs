@@ -147,7 +147,7 @@ fn client_tag_at(text: &str, lt: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::handoff::utf16_len;
+    use crate::doc::utf16_len;
 
     #[test]
     fn client_tags_are_neutralised_and_other_text_is_kept() {

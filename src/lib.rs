@@ -1,7 +1,7 @@
 //! `handoff` gives Claude Code a memory that survives new sessions and context compaction.
 //!
 //! Two ways in, both thin: the command line ([`cli`] → [`commands`]) and the hook event on stdin
-//! ([`hook`]). Underneath is a pure core — [`handoff`] (parse and pack the document under a budget),
+//! ([`hook`]). Underneath is a pure core — [`doc`] (the document: outline, roles, packing, edits),
 //! [`transcript`] (what the session did, how full the context is) — and the edges: [`project`]
 //! (where things live), [`confine`] (what a repository names stays inside it), [`state`]
 //! (per-session memory between hook calls), [`staleness`] (git), [`fs_atomic`] (writes that never
@@ -11,8 +11,8 @@
 //! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
 //! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives.
 //!
-//! The memory toolkit: [`edit`] changes one section of the handoff and keeps every other byte,
-//! [`document`] runs those edits under a lock; [`session_log`] holds the session digests and
+//! The memory toolkit: `doc::edit` changes one section of the handoff and keeps every other byte,
+//! `doc::file` runs those edits under a lock; [`session_log`] holds the session digests and
 //! [`postmortem`] the postmortem index, both shown at SessionStart. [`inject`] keeps what the hooks
 //! hand the client from forging its tags or hiding text in invisible controls.
 
@@ -22,12 +22,10 @@ pub mod commands;
 pub mod config;
 pub mod confine;
 pub mod copies;
-pub mod document;
-pub mod edit;
+pub mod doc;
 pub mod env;
 pub mod error;
 pub mod fs_atomic;
-pub mod handoff;
 pub mod hook;
 pub mod inject;
 pub mod json_text;

@@ -2,8 +2,7 @@
 //! them (title and prevention, newest first) that SessionStart injects.
 use std::path::Path;
 
-use crate::edit;
-use crate::handoff;
+use crate::doc::{items, outline, roles, view};
 use crate::templates;
 
 /// Postmortems read for the index at most; the rest are only counted.
@@ -69,8 +68,8 @@ fn date_prefix(name: &str) -> Option<&str> {
 
 /// Read a postmortem's title, date and prevention from its text.
 pub fn parse(file: &str, text: &str) -> Postmortem {
-    let text = handoff::normalize_newlines(text);
-    let s = edit::structure(&text);
+    let text = outline::normalize_newlines(text);
+    let s = view::structure(&text);
     let title = s
         .title
         .or_else(|| s.sections.first().map(|x| x.title.clone()))
@@ -98,10 +97,10 @@ pub fn parse(file: &str, text: &str) -> Postmortem {
     let prevention = s
         .sections
         .iter()
-        .find(|x| handoff::title_matches(&x.title, "prevention"))
+        .find(|x| roles::title_matches(&x.title, "prevention"))
         .and_then(|x| {
             let line = x.text.lines().find(|l| !l.trim().is_empty())?;
-            let first = edit::parse_item(line).map_or_else(|| line.trim().to_string(), |i| i.text);
+            let first = items::parse_item(line).map_or_else(|| line.trim().to_string(), |i| i.text);
             (!templates::is_placeholder(&first)).then_some(first)
         })
         .map(|p| crate::transcript::first_line(&p))

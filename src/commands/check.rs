@@ -3,11 +3,9 @@
 use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
-use crate::document;
-use crate::edit;
+use crate::doc::{self, file, roles, view};
 use crate::env::Env;
 use crate::error::{Error, Result, EXIT_FAILURE};
-use crate::handoff;
 use crate::project::Project;
 use crate::staleness::{self, Staleness};
 
@@ -33,10 +31,10 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         budget: project.config.budget,
         max_commits: args.max_commits.unwrap_or(project.config.max_commits),
     };
-    let Some(text) = document::read(&project)? else {
+    let Some(text) = file::read(&project)? else {
         println!(
             "{shown}: does not exist; create it with `{}`",
-            document::create_hint(&project)
+            file::create_hint(&project)
         );
         return Err(Error::Quiet(EXIT_FAILURE));
     };
@@ -46,12 +44,12 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
             eprintln!("handoff: {e}");
             None
         });
-    let titles: Vec<String> = edit::structure(&text)
+    let titles: Vec<String> = view::structure(&text)
         .sections
         .into_iter()
         .map(|s| s.title)
         .collect();
-    let units = handoff::utf16_len(&text);
+    let units = doc::utf16_len(&text);
     let problems = problems(&rules, &titles, units, git.as_ref());
     let secrets = secrets(&text);
     if problems.is_empty() && secrets.is_empty() {
@@ -106,7 +104,7 @@ pub(crate) fn problems(
             .collect();
         let present = titles
             .iter()
-            .any(|t| alternatives.iter().any(|a| handoff::title_matches(t, a)));
+            .any(|t| alternatives.iter().any(|a| roles::title_matches(t, a)));
         if !present && !alternatives.is_empty() {
             out.push(format!(
                 "no \"{}\" section; add one (`## {}`)",

@@ -2,8 +2,9 @@
 use std::process::ExitCode;
 
 use crate::cli::{CheckpointArgs, CheckpointKind};
-use crate::document;
-use crate::edit::{self, Role};
+use crate::doc::edit;
+use crate::doc::file;
+use crate::doc::roles::Role;
 use crate::env::Env;
 use crate::error::Result;
 use crate::project::Project;
@@ -27,11 +28,11 @@ fn role(kind: &CheckpointKind) -> Role {
 /// Append the entry under the lock and say where it went.
 pub(crate) fn run(args: &CheckpointArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
-    let text = document::words(&args.text, "checkpoint text")?;
+    let text = file::words(&args.text, "checkpoint text")?;
     let role = role(&args.kind);
     let stamp = timefmt::stamp(env.now);
     let today = env.now.format("%Y-%m-%d").to_string();
-    let changed = document::change(&project, env, |old| {
+    let changed = file::change(&project, env, |old| {
         let edit = edit::append(old, role, &stamp, &text, &today);
         let report = (edit.section, edit.created);
         Ok((Some(edit.text), report))
@@ -41,7 +42,7 @@ pub(crate) fn run(args: &CheckpointArgs, env: &Env) -> Result<ExitCode> {
         println!(
             "Created {} from the {} template.",
             project.handoff_display,
-            document::template(&project).name()
+            file::template(&project).name()
         );
     }
     let new = if new_section { " (a new section)" } else { "" };

@@ -8,7 +8,6 @@ use crate::cli::DoctorArgs;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};
-use crate::handoff;
 use crate::project::Project;
 use crate::scope::{self, Scope};
 use crate::settings;
@@ -281,7 +280,7 @@ fn handoff_file(project: &Project) -> Vec<Check> {
 fn handoff_size(project: &Project, text: &str) -> Check {
     let shown = &project.handoff_display;
     let sections = section_count(text);
-    let units = handoff::utf16_len(text);
+    let units = crate::doc::utf16_len(text);
     let budget = project.config.budget;
     let plural = if sections == 1 { "" } else { "s" };
     let size = format!("{sections} section{plural}, {units} of {budget} UTF-16 units");
@@ -307,13 +306,7 @@ fn handoff_size(project: &Project, text: &str) -> Check {
 /// Number of sections (headings at the document's section level, below the title), as the
 /// SessionStart hook sees them.
 fn section_count(text: &str) -> usize {
-    let text = handoff::normalize_newlines(text);
-    let doc = handoff::parse(&text);
-    let level = doc.sections.iter().map(|s| s.level).max().unwrap_or(0);
-    doc.sections
-        .iter()
-        .filter(|s| s.heading.is_some() && s.level == level)
-        .count()
+    crate::doc::outline::part_titles(text).len()
 }
 
 /// The state folder can be written.

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use crate::cli::{HistoryAction, HistoryArgs};
 use crate::copies;
-use crate::document;
+use crate::doc::file as document;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::project::Project;

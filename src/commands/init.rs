@@ -8,7 +8,7 @@ use crate::claude_md;
 use crate::cli::InitArgs;
 use crate::config::CONFIG_PATH;
 use crate::confine::{self, Named};
-use crate::document;
+use crate::doc::file as document;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};

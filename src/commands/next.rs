@@ -3,8 +3,9 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use crate::cli::{NextAction, NextArgs};
-use crate::document;
-use crate::edit::{self, Item, Selector};
+use crate::doc::edit::{self, Selector};
+use crate::doc::file;
+use crate::doc::items::Item;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::project::Project;
@@ -21,7 +22,7 @@ pub(crate) fn run(args: &NextArgs, env: &Env) -> Result<ExitCode> {
 }
 
 fn list(project: &Project) -> Result<ExitCode> {
-    let text = document::read_existing(project)?;
+    let text = file::read_existing(project)?;
     let shown = &project.handoff_display;
     let Some(queue) = edit::queue(&text) else {
         println!("{shown} has no What's Next section yet; `handoff next add \"…\"` starts one.");
@@ -57,8 +58,8 @@ fn format_queue(queue: &edit::Queue, shown: &str) -> String {
 }
 
 fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> Result<ExitCode> {
-    let text = document::words(words, "item")?;
-    let changed = document::change(project, env, |old| {
+    let text = file::words(words, "item")?;
+    let changed = file::change(project, env, |old| {
         let edit = edit::push(old, &text, priority);
         // Its number: where an item with this text and priority now sits.
         let number = edit::queue(&edit.text).and_then(|q| {
@@ -75,7 +76,7 @@ fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> 
         println!(
             "Created {} from the {} template.",
             project.handoff_display,
-            document::template(project).name()
+            file::template(project).name()
         );
     }
     let at = number.map(|n| format!(" as item {n}")).unwrap_or_default();
@@ -88,13 +89,13 @@ fn pick_error(project: &Project, e: &edit::PickError) -> Error {
 }
 
 fn selector(words: &[String]) -> Result<Selector> {
-    Ok(Selector::parse(&document::words(words, "item")?))
+    Ok(Selector::parse(&file::words(words, "item")?))
 }
 
 fn start(project: &Project, env: &Env, words: &[String]) -> Result<ExitCode> {
     let sel = selector(words)?;
-    document::read_existing(project)?;
-    let changed = document::change(project, env, |old| match edit::start(old, &sel) {
+    file::read_existing(project)?;
+    let changed = file::change(project, env, |old| match edit::start(old, &sel) {
         Ok((edit, item)) => {
             let unchanged = edit.text == old;
             Ok(((!unchanged).then_some(edit.text), Ok((item, unchanged))))
@@ -112,9 +113,9 @@ fn start(project: &Project, env: &Env, words: &[String]) -> Result<ExitCode> {
 
 fn done(project: &Project, env: &Env, words: &[String]) -> Result<ExitCode> {
     let sel = selector(words)?;
-    document::read_existing(project)?;
+    file::read_existing(project)?;
     let date = env.now.format("%Y-%m-%d").to_string();
-    let changed = document::change(project, env, |old| match edit::done(old, &sel, &date) {
+    let changed = file::change(project, env, |old| match edit::done(old, &sel, &date) {
         Ok((edit, item)) => Ok((Some(edit.text), Ok((item, edit.section)))),
         Err(e) => Ok((None, Err(e))),
     })?;

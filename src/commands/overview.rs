@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::cli::OverviewArgs;
 use crate::config;
-use crate::edit::{self, Item, Role};
+use crate::doc::items::Item;
+use crate::doc::roles::Role;
+use crate::doc::view;
 use crate::env::Env;
 use crate::project::{self, Project};
 use crate::session_log;
@@ -177,7 +179,7 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
         .staleness(staleness::COMMAND_DEADLINE)
         .ok()
         .flatten();
-    let structure = edit::structure(&text);
+    let structure = view::structure(&text);
     let items = |role: Role| {
         structure
             .sections

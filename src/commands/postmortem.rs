@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use crate::cli::PostmortemArgs;
-use crate::document;
+use crate::doc::file as document;
 use crate::env::Env;
 use crate::error::Result;
 use crate::fs_atomic;

@@ -5,11 +5,10 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::cli::ShowArgs;
-use crate::document;
-use crate::edit::{self, SectionView};
+use crate::doc::file;
+use crate::doc::view::{self, SectionView};
 use crate::env::Env;
 use crate::error::Result;
-use crate::handoff;
 use crate::project::Project;
 
 /// The version of the JSON below; it changes only when a field changes meaning or goes away.
@@ -31,20 +30,20 @@ struct Shown<'a> {
 /// Print the file, or its structure.
 pub(crate) fn run(args: &ShowArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
-    let text = document::read_existing(&project)?;
+    let text = file::read_existing(&project)?;
     let mut stdout = std::io::stdout().lock();
     if !args.json {
         stdout.write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let structure = edit::structure(&text);
+    let structure = view::structure(&text);
     let shown = Shown {
         schema: SCHEMA,
         path: &project.handoff_display,
         task: project.task.as_deref(),
         title: structure.title,
         intro: structure.intro,
-        units: handoff::utf16_len(&text),
+        units: crate::doc::utf16_len(&text),
         budget: project.config.budget,
         sections: structure.sections,
     };

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::cli::StatusArgs;
-use crate::document;
-use crate::edit::{self, Item};
+use crate::doc::context::git_summary;
+use crate::doc::edit;
+use crate::doc::file;
+use crate::doc::items::Item;
+use crate::doc::view;
 use crate::env::Env;
 use crate::error::Result;
-use crate::handoff;
-use crate::hook::session_start::git_summary;
 use crate::project::Project;
 use crate::session_log::{self, Entry};
 use crate::staleness::{self, Staleness};
@@ -46,7 +47,7 @@ struct LastSession {
 /// Gather and print.
 pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
-    let text = document::read(&project)?;
+    let text = file::read(&project)?;
     let modified = project.handoff_modified();
     let git = match &text {
         Some(_) => project
@@ -57,7 +58,7 @@ pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
             }),
         None => None,
     };
-    let structure = text.as_deref().map(edit::structure);
+    let structure = text.as_deref().map(view::structure);
     let status = Status {
         schema: super::show::SCHEMA,
         path: &project.handoff_display,
@@ -66,7 +67,7 @@ pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
         modified: modified.map(timefmt::rfc3339),
         age: modified.map(|m| timefmt::age(m, env.now)),
         git,
-        units: text.as_deref().map_or(0, handoff::utf16_len),
+        units: text.as_deref().map_or(0, crate::doc::utf16_len),
         budget: project.config.budget,
         sections: structure
             .iter()
@@ -106,7 +107,7 @@ fn format_status(s: &Status<'_>, project: &Project) -> String {
         let _ = writeln!(
             out,
             "  does not exist yet: create it with `{}`",
-            document::create_hint(project)
+            file::create_hint(project)
         );
         return out;
     }

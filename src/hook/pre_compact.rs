@@ -140,7 +140,7 @@ fn missing(display: &str) -> String {
 
 /// The open P0 items of the handoff's queue.
 fn open_p0(text: &str) -> Vec<String> {
-    let Some(queue) = crate::edit::queue(text) else {
+    let Some(queue) = crate::doc::edit::queue(text) else {
         return Vec::new();
     };
     queue

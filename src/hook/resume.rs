@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Ctx;
-use crate::handoff;
+use crate::doc::outline;
 use crate::project::fnv1a64;
 use crate::state::{self, Given, SessionState};
 use crate::timefmt;
@@ -41,7 +41,7 @@ pub fn context(
             None => (unchanged(ctx, &display, &old), Some(old)),
             Some(c) => {
                 let line = changes_line(&display, &old, &c);
-                let rest = full(ctx, handoff::utf16_len(&line));
+                let rest = full(ctx, outline::utf16_len(&line));
                 (format!("{line}{rest}"), Some(new))
             }
         },
@@ -64,7 +64,7 @@ fn unchanged(ctx: &mut Ctx<'_>, display: &str, old: &Given) -> String {
     match ctx.project.staleness(crate::staleness::HOOK_DEADLINE) {
         Ok(Some(s)) => {
             text.push_str("\n[handoff] Git: ");
-            text.push_str(&super::session_start::git_summary(&s));
+            text.push_str(&crate::doc::context::git_summary(&s));
         }
         Ok(None) => {}
         Err(e) => ctx.warn(e.to_string()),
@@ -105,8 +105,8 @@ fn newest_other_request(text: &str, own: &str) -> Option<String> {
 
 /// The handoff's text, fingerprinted as it would be given now.
 pub fn given(text: &str, at: DateTime<Utc>) -> Given {
-    let text = handoff::normalize_newlines(text);
-    let doc = handoff::parse(&text);
+    let text = outline::normalize_newlines(text);
+    let doc = outline::parse(&text);
     let sections = doc
         .sections
         .iter()
@@ -123,7 +123,7 @@ pub fn given(text: &str, at: DateTime<Utc>) -> Given {
     }
 }
 
-fn title(s: &handoff::Section<'_>) -> String {
+fn title(s: &outline::Section<'_>) -> String {
     if s.heading.is_none() {
         "the text before the first heading".to_string()
     } else {

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use super::{Ctx, Edited, Reply};
 use crate::config::StopMode;
-use crate::handoff;
 use crate::state;
 
 /// What Stop does this time.
@@ -275,16 +274,7 @@ fn section_titles(path: &std::path::Path) -> Vec<String> {
     let Ok(text) = read else {
         return Vec::new();
     };
-    let text = handoff::normalize_newlines(&text);
-    let doc = handoff::parse(&text);
-    // The parts, not the title above them.
-    let level = doc.sections.iter().map(|s| s.level).max().unwrap_or(0);
-    let mut titles: Vec<String> = doc
-        .sections
-        .iter()
-        .filter(|s| s.heading.is_some() && s.level == level)
-        .map(|s| s.title.clone())
-        .collect();
+    let mut titles = crate::doc::outline::part_titles(&text);
     titles.truncate(10);
     titles
 }

@@ -10,7 +10,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use handoff::edit::{self, Role, Selector};
+use handoff::doc::edit::{self, Selector};
+use handoff::doc::roles::Role;
+use handoff::doc::{outline, pack, view};
 use handoff::env::Env;
 use handoff::inject;
 use serde_json::Value;
@@ -255,26 +257,23 @@ fn no_panic<T>(what: &str, seed: u64, input: &str, f: impl FnOnce() -> T) -> T {
 #[test]
 fn handoff_files_never_break_the_document_operations() {
     let seeds = seeds();
-    let priority: Vec<String> = handoff::handoff::DEFAULT_PRIORITY
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let priority = handoff::doc::roles::default_priority();
     let seed = seed();
     let mut rng = Rng(seed);
     for _ in 0..iterations() {
         let start = rng.below(seeds.len());
         let text = mutate_text(&mut rng, &seeds[start]);
         no_panic("pack", seed, &text, || {
-            let doc = handoff::handoff::parse(&text);
+            let doc = outline::parse(&text);
             for budget in [1_000, 9_000] {
-                let packed = handoff::handoff::pack(&doc, budget, &priority);
+                let packed = pack::pack(&doc, budget, &priority);
                 assert!(packed.units <= budget, "{} > {budget}", packed.units);
-                assert_eq!(packed.units, handoff::handoff::utf16_len(&packed.text));
+                assert_eq!(packed.units, handoff::doc::utf16_len(&packed.text));
             }
         });
         no_panic("inject", seed, &text, || {
             let safe = inject::sanitize(&text);
-            let units = handoff::handoff::utf16_len;
+            let units = handoff::doc::utf16_len;
             assert!(units(&safe) <= units(&text), "sanitising made it longer");
             assert_eq!(
                 inject::sanitize(&safe),
@@ -290,7 +289,7 @@ fn handoff_files_never_break_the_document_operations() {
             let _ = edit::start(&text, &Selector::parse("1"));
             let _ = edit::done(&text, &Selector::parse("1"), "2026-11-21");
             let _ = edit::done(&text, &Selector::parse("entry"), "2026-11-21");
-            let _ = edit::structure(&text);
+            let _ = view::structure(&text);
             let _ = edit::queue(&text);
         });
     }
@@ -381,7 +380,7 @@ fn hook_events_never_break_the_hook() {
                 "PreCompact: plain text: {reply}"
             );
             assert!(
-                handoff::handoff::utf16_len(reply) <= 10_000,
+                handoff::doc::utf16_len(reply) <= 10_000,
                 "PreCompact over the cap for input: {shown}"
             );
         } else if let Some(reply) = &outcome.reply {
@@ -392,7 +391,7 @@ fn hook_events_never_break_the_hook() {
                 .as_str()
                 .unwrap_or_default();
             assert!(
-                handoff::handoff::utf16_len(context) <= 10_000,
+                handoff::doc::utf16_len(context) <= 10_000,
                 "context over the cap for input: {shown}"
             );
         }

@@ -253,7 +253,12 @@ fn custom_path_and_budget_from_config() {
     let ctx = t.hook("SessionStart-startup", &json!({})).context();
     assert!(ctx.starts_with("[handoff] NOTES.md is this project's session handoff"));
     assert!(ctx.encode_utf16().count() <= 2_000);
-    assert!(ctx.contains("- P0: ship") && ctx.contains("Log ("), "{ctx}");
+    assert!(ctx.contains("- P0: ship") && ctx.contains("Log: "), "{ctx}");
+    // A log cut to fit keeps its newest entries: the last ones.
+    assert!(
+        ctx.contains("- entry 199\n") && !ctx.contains("- entry 0\n"),
+        "{ctx}"
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod inspect;
 mod install;
 mod install_sh;
 mod interrupted;
+mod newest;
 mod overview;
 mod plugin;
 mod postmortem;

@@ -1,351 +1,13 @@
-//! The handoff as something to edit and query, for the toolkit commands: find a section by what it
-//! is for, add an entry, move an item from the queue to the done list, mark one in progress, take
-//! list items apart. Pure: every byte outside the edited sections is kept, and a CRLF file gets CRLF
-//! lines.
+//! The toolkit's edits: add an entry to the section that plays a role, push onto the queue, move
+//! an item from the queue to the done list, mark one in progress. Pure: every byte outside the
+//! edited sections is kept, and a CRLF (or CR) file gets CRLF (or CR) lines.
+use std::borrow::Cow;
 use std::ops::Range;
 
-use std::borrow::Cow;
-
-use serde::Serialize;
-
-use crate::handoff::{self, Span};
+use super::items::{list_line, marks, stamp_token, Item, ListLine};
+use super::outline::{self, Span};
+use super::roles::Role;
 use crate::templates;
-
-/// What a section is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// The queue: What's Next, Next Session Start, Remaining Work.
-    Next,
-    /// What happened: What Was Done, Progress Markers, Build Log.
-    Done,
-    /// Approaches that didn't work.
-    Failed,
-    /// Decisions and their reasons.
-    Decision,
-    /// Things learned.
-    Discovery,
-}
-
-impl Role {
-    /// Every role, in the order a title is tested against them.
-    pub const ALL: [Role; 5] = [
-        Role::Next,
-        Role::Failed,
-        Role::Decision,
-        Role::Discovery,
-        Role::Done,
-    ];
-
-    /// Titles that play this role, most specific first, matched as whole words in any case.
-    pub fn aliases(self) -> &'static [&'static str] {
-        match self {
-            Role::Next => &[
-                "what's next",
-                "next session start",
-                "remaining work",
-                "next steps",
-                "next actions",
-                "next up",
-                "todo",
-                "next",
-            ],
-            Role::Done => &[
-                "what was done",
-                "progress markers",
-                "build log",
-                "done",
-                "progress",
-                "completed",
-                "changelog",
-            ],
-            Role::Failed => &[
-                "what failed",
-                "what didn't work",
-                "dead ends",
-                "failures",
-                "failed",
-            ],
-            Role::Decision => &[
-                "key decisions",
-                "decisions made",
-                "decisions log",
-                "decision log",
-                "decisions",
-                "decision",
-            ],
-            Role::Discovery => &[
-                "key discoveries",
-                "discoveries",
-                "discovery",
-                "learnings",
-                "findings",
-            ],
-        }
-    }
-
-    /// The title of the section created when a document has none for this role.
-    pub fn new_title(self) -> &'static str {
-        match self {
-            Role::Next => "What's Next",
-            Role::Done => "What Was Done This Session",
-            Role::Failed => "What Failed",
-            Role::Decision => "Key Decisions",
-            Role::Discovery => "Key Discoveries",
-        }
-    }
-
-    /// The role a section with this title plays, if any.
-    pub fn of_title(title: &str) -> Option<Role> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.aliases().iter().any(|a| handoff::title_matches(title, a)))
-    }
-}
-
-/// A list item's first line, taken apart.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Item {
-    /// The text after the markers.
-    pub text: String,
-    /// `P0`, `P1`, … when the item has a priority.
-    pub priority: Option<String>,
-    /// `IN_PROGRESS`, `COMPLETED`, `PENDING`, `DONE`, `BLOCKED` or `TODO`; a ticked box is `DONE`.
-    pub status: Option<String>,
-    /// When it was written: `2026-11-21T12:00:00Z` (UTC), `2026-11-21T12:00:00` (no zone given), or
-    /// a date alone.
-    pub timestamp: Option<String>,
-}
-
-/// An [`Item`] with where its parts are in the line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Marks {
-    item: Item,
-    /// The status marker and its separator, within the text after the list marker.
-    status: Option<Range<usize>>,
-    /// Where the text starts, within the text after the list marker.
-    text_start: usize,
-}
-
-/// Words that mark an item's status.
-const STATUSES: &[&str] = &[
-    "IN_PROGRESS",
-    "IN PROGRESS",
-    "COMPLETED",
-    "PENDING",
-    "DONE",
-    "BLOCKED",
-    "TODO",
-];
-
-/// A top-level list line: its marker (`- `, `3. `) and what follows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ListLine<'a> {
-    marker: &'a str,
-    /// The number and delimiter of an ordered item.
-    number: Option<(u32, char)>,
-    /// The rest of the line, without its line ending.
-    rest: &'a str,
-}
-
-fn list_line(line: &str) -> Option<ListLine<'_>> {
-    let end = memchr::memchr2(b'\n', b'\r', line.as_bytes()).unwrap_or(line.len());
-    let line = &line[..end];
-    let b = line.as_bytes();
-    let (len, number) = match b.first()? {
-        b'-' | b'*' | b'+' => (1, None),
-        b'0'..=b'9' => {
-            let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-            let delim = *b.get(digits)?;
-            if digits > 9 || !(delim == b'.' || delim == b')') {
-                return None;
-            }
-            (
-                digits + 1,
-                Some((line[..digits].parse().ok()?, delim as char)),
-            )
-        }
-        _ => return None,
-    };
-    match b.get(len) {
-        Some(b' ' | b'\t') => {}
-        None if number.is_none() => {}
-        _ => return None,
-    }
-    let spaces = line[len..].len() - line[len..].trim_start().len();
-    Some(ListLine {
-        marker: &line[..len + spaces],
-        number,
-        rest: &line[len + spaces..],
-    })
-}
-
-/// Take the markers off the front of an item: a checkbox, a priority, a status, a timestamp, in any
-/// order, each with the separator after it.
-fn marks(rest: &str) -> Marks {
-    let mut item = Item::default();
-    let mut status = None;
-    let mut pos = 0;
-    for box_ in ["[ ] ", "[x] ", "[X] "] {
-        if rest.starts_with(box_) {
-            let done = box_ != "[ ] ";
-            item.status = Some(if done { "DONE" } else { "TODO" }.into());
-            status = Some(0..box_.len());
-            pos = box_.len();
-        }
-    }
-    loop {
-        let s = &rest[pos..];
-        let at = pos + (s.len() - s.trim_start().len());
-        let s = &rest[at..];
-        let token = if item.priority.is_none() {
-            priority_token(s).map(|(p, n)| {
-                item.priority = Some(p);
-                n
-            })
-        } else {
-            None
-        };
-        let token = token.or_else(|| {
-            if item.status.is_some() {
-                return None;
-            }
-            status_token(s).map(|(st, n)| {
-                item.status = Some(st);
-                n
-            })
-        });
-        let token = token.or_else(|| {
-            if item.timestamp.is_some() {
-                return None;
-            }
-            stamp_token(s).map(|(ts, n)| {
-                item.timestamp = Some(ts);
-                n
-            })
-        });
-        let Some(n) = token else { break };
-        let end = at + n + separator(&rest[at + n..]);
-        if item.status.is_some() && status.is_none() {
-            status = Some(at..end);
-        }
-        pos = end;
-    }
-    let text_start = pos + (rest[pos..].len() - rest[pos..].trim_start().len());
-    item.text = rest[text_start..].trim_end().to_string();
-    Marks {
-        item,
-        status,
-        text_start,
-    }
-}
-
-/// Length of a separator after a marker: spaces, then at most one of `—`, `–`, `-` or `:` with the
-/// spaces after it.
-fn separator(s: &str) -> usize {
-    let t = s.trim_start();
-    let mut n = s.len() - t.len();
-    for sep in ["—", "–", "-", ":"] {
-        if let Some(after) = t.strip_prefix(sep) {
-            if after.is_empty() || after.starts_with([' ', '\t']) {
-                n += sep.len() + (after.len() - after.trim_start().len());
-            }
-            break;
-        }
-    }
-    n
-}
-
-/// Strip one of `**`, `__` off the front.
-fn strip_bold(s: &str) -> &str {
-    s.strip_prefix("**")
-        .or_else(|| s.strip_prefix("__"))
-        .unwrap_or(s)
-}
-
-/// Whether a marker ends here: end of line, whitespace.
-fn ends_token(s: &str) -> bool {
-    s.is_empty() || s.starts_with([' ', '\t'])
-}
-
-/// `**P0**:`, `P1:`, `[P2]`, `(P0)`, `**P0:**`: the priority and the length taken.
-fn priority_token(s: &str) -> Option<(String, usize)> {
-    let t = strip_bold(s);
-    let t = t.strip_prefix(['[', '(']).unwrap_or(t);
-    let t = t.strip_prefix(['P', 'p'])?;
-    let digit = t.chars().next().filter(char::is_ascii_digit)?;
-    let t = &t[1..];
-    let t = t.strip_prefix([']', ')']).unwrap_or(t);
-    let t = strip_bold(t);
-    let t = t.strip_prefix(':').unwrap_or(t);
-    let t = strip_bold(t);
-    ends_token(t).then(|| (format!("P{digit}"), s.len() - t.len()))
-}
-
-/// `IN_PROGRESS:`, `**COMPLETED**:`, `[BLOCKED]`: the status and the length taken.
-fn status_token(s: &str) -> Option<(String, usize)> {
-    let t = strip_bold(s);
-    let t = t.strip_prefix('[').unwrap_or(t);
-    let word = STATUSES.iter().find(|w| t.starts_with(*w))?;
-    let t = &t[word.len()..];
-    let t = t.strip_prefix(']').unwrap_or(t);
-    let t = strip_bold(t);
-    let t = t.strip_prefix(':').unwrap_or(t);
-    let t = strip_bold(t);
-    ends_token(t).then(|| (word.replace(' ', "_"), s.len() - t.len()))
-}
-
-/// `2026-11-21`, `2026-11-21 12:00 UTC`, `2026-11-21T12:00:00Z`: the timestamp and the length taken.
-fn stamp_token(s: &str) -> Option<(String, usize)> {
-    let b = s.as_bytes();
-    let digits = |r: Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let date_ok =
-        digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-');
-    if !date_ok || !digits(8..10) {
-        return None;
-    }
-    let date = &s[..10];
-    let mut n = 10;
-    let mut time = None;
-    let has_time = matches!(b.get(10), Some(b' ' | b'T'))
-        && digits(11..13)
-        && b.get(13) == Some(&b':')
-        && digits(14..16);
-    if has_time {
-        let mut secs = "00";
-        n = 16;
-        if b.get(16) == Some(&b':') && digits(17..19) {
-            secs = &s[17..19];
-            n = 19;
-        }
-        time = Some(format!("{}:{secs}", &s[11..16]));
-    }
-    let mut utc = false;
-    if time.is_some() {
-        if s[n..].starts_with(" UTC") {
-            n += 4;
-            utc = true;
-        } else if s[n..].starts_with('Z') {
-            n += 1;
-            utc = true;
-        }
-    }
-    let rest = &s[n..];
-    if !(ends_token(rest) || rest.starts_with(':')) {
-        return None;
-    }
-    let stamp = match time {
-        Some(t) if utc => format!("{date}T{t}Z"),
-        Some(t) => format!("{date}T{t}"),
-        None => date.to_string(),
-    };
-    Some((stamp, n))
-}
-
-/// Take a list item's first line apart; `None` when the line is not a list item.
-pub fn parse_item(line: &str) -> Option<Item> {
-    list_line(line).map(|l| marks(l.rest).item)
-}
 
 /// The line ending a document uses: its first line's (CRLF or LF).
 fn newline(text: &str) -> &'static str {
@@ -394,10 +56,10 @@ fn is_placeholder_block(block: &str) -> bool {
 /// A section's body, cut into what edits need: blank lines before, content blocks, blank lines
 /// after. Blocks borrow the document until an edit changes them, so a long section costs little.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Body<'t> {
+pub(super) struct Body<'t> {
     lead: String,
     /// Content blocks with their line endings; the last one has no trailing blank lines.
-    blocks: Vec<Cow<'t, str>>,
+    pub(super) blocks: Vec<Cow<'t, str>>,
     tail: String,
 }
 
@@ -464,7 +126,7 @@ impl<'t> Body<'t> {
     }
 
     /// The list items: (block index, parsed line), placeholders left out.
-    fn items(&self) -> Vec<(usize, Item)> {
+    pub(super) fn items(&self) -> Vec<(usize, Item)> {
         self.blocks
             .iter()
             .enumerate()
@@ -578,33 +240,20 @@ impl<'t> Body<'t> {
 
 /// A document being edited.
 #[derive(Debug)]
-struct Doc<'t> {
+pub(super) struct Doc<'t> {
     text: &'t str,
     nl: &'static str,
-    spans: Vec<Span>,
+    pub(super) spans: Vec<Span>,
     /// Indices of the spans that are the document's parts (not its title or preamble).
-    parts: Vec<usize>,
+    pub(super) parts: Vec<usize>,
     /// The heading level of a new part.
     level: u8,
 }
 
 impl<'t> Doc<'t> {
-    fn new(text: &'t str) -> Self {
-        let spans = handoff::outline(text);
-        let headed: Vec<usize> = (0..spans.len())
-            .filter(|&i| spans[i].heading.is_some())
-            .collect();
-        let level = headed.iter().map(|&i| spans[i].level).max().unwrap_or(0);
-        let mut parts: Vec<usize> = headed
-            .iter()
-            .copied()
-            .filter(|&i| spans[i].level == level)
-            .collect();
-        // A lone `# Title` is the document's name, not a part.
-        if parts.len() == 1 && headed.len() == 1 && level == 1 {
-            parts.clear();
-        }
-        let level = if parts.is_empty() { 2 } else { level };
+    pub(super) fn new(text: &'t str) -> Self {
+        let spans = outline::outline(text);
+        let (parts, level) = outline::parts(&spans);
         Self {
             text,
             nl: newline(text),
@@ -615,17 +264,17 @@ impl<'t> Doc<'t> {
     }
 
     /// The part that plays `role`: the most specific title wins, then the first in the file. A
-    /// part plays one role only (its first in [`Role::ALL`]), so two edits never hit one section.
+    /// part plays one role only (its first in the table), so two edits never hit one section.
     fn find(&self, role: Role) -> Option<usize> {
         role.aliases().iter().find_map(|alias| {
-            self.parts.iter().copied().find(|&i| {
-                let title = &self.spans[i].title;
-                handoff::title_matches(title, alias) && Role::of_title(title) == Some(role)
-            })
+            self.parts
+                .iter()
+                .copied()
+                .find(|&i| role.named_by(&self.spans[i].title, alias))
         })
     }
 
-    fn body(&self, i: usize) -> Body<'t> {
+    pub(super) fn body(&self, i: usize) -> Body<'t> {
         Body::of(self.text, &self.spans[i])
     }
 
@@ -723,7 +372,7 @@ impl Edit {
 
 /// A text whose lines end in a lone CR (classic Mac OS) as LF, and whether it was one: such a file
 /// is a document like the others, its sections and items found and its line endings kept.
-fn as_lf(text: &str) -> (Cow<'_, str>, bool) {
+pub(super) fn as_lf(text: &str) -> (Cow<'_, str>, bool) {
     let cr = memchr::memchr(b'\r', text.as_bytes()).is_some()
         && memchr::memchr(b'\n', text.as_bytes()).is_none();
     if cr {
@@ -786,7 +435,7 @@ fn date_heading(body: &mut Body, today: &str, nl: &str) {
     };
     let line = body.blocks[i].lines().next().unwrap_or("");
     let hashes = line.len() - line.trim_start_matches('#').len();
-    let title = handoff::heading_title(line);
+    let title = outline::heading_title(line);
     if stamp_token(&title).is_none() || title.starts_with(today) {
         return;
     }
@@ -1109,81 +758,12 @@ pub fn done(text: &str, sel: &Selector, date: &str) -> Result<(Edit, Item), Pick
         item,
     ))
 }
-
-/// One part of the document, for reading (`show --json`, `status`, `overview`, `check`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SectionView {
-    /// The heading's text.
-    pub title: String,
-    /// The heading's level (2 for `##`).
-    pub level: u8,
-    /// What the section is for, when the toolkit knows.
-    pub role: Option<Role>,
-    /// The heading's line number, from 1.
-    pub line: usize,
-    /// The list items at the section's top level, placeholders left out.
-    pub items: Vec<Item>,
-    /// The body as written, without the blank lines around it, with LF line endings.
-    pub text: String,
-}
-
-/// A document, for reading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Structure {
-    /// The single top heading above the parts, if there is one.
-    pub title: Option<String>,
-    /// The text between the title and the first part, trimmed, LF.
-    pub intro: String,
-    /// The parts, in file order.
-    pub sections: Vec<SectionView>,
-}
-
-/// Read a document's structure.
-pub fn structure(text: &str) -> Structure {
-    let (text, _) = as_lf(text);
-    let text = text.as_ref();
-    let doc = Doc::new(text);
-    let first_part = doc.parts.first().copied().unwrap_or(doc.spans.len());
-    let mut title = None;
-    let mut intro = String::new();
-    for span in &doc.spans[..first_part] {
-        if span.heading.is_some() && title.is_none() {
-            title = Some(span.title.clone());
-        }
-        if let (Some(a), Some(b)) = (span.blocks.first(), span.blocks.last()) {
-            intro.push_str(&text[a.start..b.end]);
-        }
-    }
-    let line_of = |offset: usize| text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
-    let sections = doc
-        .parts
-        .iter()
-        .map(|&i| {
-            let span = &doc.spans[i];
-            let body = doc.body(i);
-            SectionView {
-                title: span.title.clone(),
-                level: span.level,
-                role: Role::of_title(&span.title),
-                line: line_of(span.start()),
-                items: body.items().into_iter().map(|(_, it)| it).collect(),
-                text: handoff::normalize_newlines(&body.blocks.concat())
-                    .trim_end()
-                    .to_string(),
-            }
-        })
-        .collect();
-    Structure {
-        title,
-        intro: handoff::normalize_newlines(&intro).trim().to_string(),
-        sections,
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::view::structure;
     use super::*;
 
+    const QUEUE: &str = "# T\n\n## What Was Done This Session\n\n- (nothing yet)\n\n## What's Next\n\n- **P0**: ship\n  - with docs\n- **P1**: polish\n- **P2**: later\n\n## Key Decisions\n- k\n";
     const TODAY: &str = "2026-11-21";
     const STAMP: &str = "2026-11-21 12:00 UTC";
 
@@ -1326,6 +906,19 @@ mod tests {
                 "{text}"
             );
         }
+        // Known Issues is where failures go; no second section is made.
+        let edit = append(
+            "# T\n\n## Known Issues\n\n- flaky test\n\n## What's Next\n",
+            Role::Failed,
+            STAMP,
+            "x",
+            TODAY,
+        );
+        assert_eq!(
+            (edit.section.as_str(), edit.created),
+            ("Known Issues", false)
+        );
+        assert!(!edit.text.contains("What Failed"), "{}", edit.text);
         // The most specific title wins over the first.
         let edit = append(
             "## Next Steps\n## What's Next\n",
@@ -1413,82 +1006,6 @@ mod tests {
             "## What Failed\n\n- 2026-11-21 12:00 UTC — first\n  second\n  third\n"
         );
     }
-
-    /// text, priority, status, timestamp
-    type Parts<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
-
-    #[test]
-    fn items_come_apart() {
-        let cases: &[(&str, Option<Parts<'_>>)] = &[
-            ("- plain", Some(("plain", None, None, None))),
-            (
-                "- **P0**: the thing",
-                Some(("the thing", Some("P0"), None, None)),
-            ),
-            ("- **P1:** x", Some(("x", Some("P1"), None, None))),
-            ("* [P2] x", Some(("x", Some("P2"), None, None))),
-            ("- P0 - x", Some(("x", Some("P0"), None, None))),
-            ("- (p1) x", Some(("x", Some("P1"), None, None))),
-            (
-                "1. Read this file.",
-                Some(("Read this file.", None, None, None)),
-            ),
-            (
-                "- **P0**: IN_PROGRESS: x",
-                Some(("x", Some("P0"), Some("IN_PROGRESS"), None)),
-            ),
-            (
-                "- COMPLETED: 2026-11-20 — x",
-                Some(("x", None, Some("COMPLETED"), Some("2026-11-20"))),
-            ),
-            ("- [x] shipped", Some(("shipped", None, Some("DONE"), None))),
-            ("- [ ] ship", Some(("ship", None, Some("TODO"), None))),
-            (
-                "- 2026-11-21 12:00 UTC — new",
-                Some(("new", None, None, Some("2026-11-21T12:00:00Z"))),
-            ),
-            (
-                "- 2026-11-21T09:30:15Z: y",
-                Some(("y", None, None, Some("2026-11-21T09:30:15Z"))),
-            ),
-            (
-                "- 2026-11-21 09:30 local",
-                Some(("local", None, None, Some("2026-11-21T09:30:00"))),
-            ),
-            (
-                "- Done the thing",
-                Some(("Done the thing", None, None, None)),
-            ),
-            (
-                "- P2P networking",
-                Some(("P2P networking", None, None, None)),
-            ),
-            ("- 2026 plans", Some(("2026 plans", None, None, None))),
-            (
-                "- IN PROGRESS x",
-                Some(("x", None, Some("IN_PROGRESS"), None)),
-            ),
-            ("- ", Some(("", None, None, None))),
-            ("**P0**: not a list", None),
-            ("---", None),
-            ("12345678901. no", None),
-            ("text", None),
-        ];
-        for (line, want) in cases {
-            let got = parse_item(line);
-            let got = got.as_ref().map(|i| {
-                (
-                    i.text.as_str(),
-                    i.priority.as_deref(),
-                    i.status.as_deref(),
-                    i.timestamp.as_deref(),
-                )
-            });
-            assert_eq!(got, *want, "{line:?}");
-        }
-    }
-
-    const QUEUE: &str = "# T\n\n## What Was Done This Session\n\n- (nothing yet)\n\n## What's Next\n\n- **P0**: ship\n  - with docs\n- **P1**: polish\n- **P2**: later\n\n## Key Decisions\n- k\n";
 
     #[test]
     fn queue_lists_items_without_placeholders() {
@@ -1664,20 +1181,6 @@ mod tests {
                 "{item:?}"
             );
         }
-    }
-
-    #[test]
-    fn structure_of_a_handoff() {
-        let s = structure("# Handoff\r\n\r\nRead me.\r\n\r\n## What's Next\r\n\r\n- **P0**: a\r\n- (to do)\r\n\r\n## Notes\r\ntext\r\n");
-        assert_eq!(s.title.as_deref(), Some("Handoff"));
-        assert_eq!(s.intro, "Read me.");
-        assert_eq!(s.sections.len(), 2);
-        assert_eq!(s.sections[0].role, Some(Role::Next));
-        assert_eq!(s.sections[0].line, 5);
-        assert_eq!(s.sections[0].items.len(), 1);
-        assert_eq!(s.sections[0].text, "- **P0**: a\n- (to do)");
-        assert_eq!(s.sections[1].role, None);
-        assert_eq!(s.sections[1].text, "text");
     }
 
     #[test]

@@ -1,21 +1,12 @@
-//! The handoff document: sections and blocks, packed by priority under a UTF-16 budget. Pure: no I/O.
+//! The outline: a text's sections and their blocks, and the one rule for which headings are the
+//! document's parts. Pure.
 //!
 //! A document is split at its section headings (the level the file uses for its parts: `##` under a
-//! single `#` title, else the shallowest). A section's body is split into blocks: a top-level line
-//! with everything indented under it (a bullet and its sub-bullets), a whole fenced code block, a
-//! table header with its separator row. Packing drops whole sections, then trailing blocks, never
-//! part of a line.
-
-/// Default section priority, highest first; `*` is every section not named.
-pub const DEFAULT_PRIORITY: &[&str] = &[
-    "next session start|what's next|next steps|next actions|next up|next|todo|remaining work",
-    "what failed|failed|failures|dead ends|what didn't work|blockers|blocked|known issues|pitfalls",
-    "current state|state|status|active session|active context|current focus",
-    "key decisions|decisions|decisions made|decisions log|decision log|constraints",
-    "*",
-    "what was done|done|completed|build log|session log|changelog|history",
-];
-
+//! single `#` title, else the shallowest). ATX (`## Title`) and setext (`Title` over `===` or `---`)
+//! headings both count; headings in fences and comments don't. A section's body is split into
+//! blocks: a top-level line with everything indented under it (a bullet and its sub-bullets), a
+//! whole fenced code block, a table header with its separator row.
+use super::roles::Role;
 /// Length in UTF-16 code units, the unit Claude Code measures hook output in.
 pub fn utf16_len(s: &str) -> usize {
     // One unit per char (std counts chars fast), plus one more for each char outside the BMP
@@ -36,6 +27,11 @@ pub struct Section<'a> {
     pub level: u8,
     /// The heading's text, without `#`s and emphasis.
     pub title: String,
+    /// What the section is for, from its title.
+    pub role: Option<Role>,
+    /// Whether a cut keeps its newest entries (a document's sections), or its leading blocks (a
+    /// list already in the order to keep it).
+    pub by_time: bool,
     /// The body, as blocks that are kept or dropped whole.
     pub blocks: Vec<&'a str>,
     /// Each block's size in UTF-16 units, measured once.
@@ -78,8 +74,8 @@ pub fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
 /// A line's role, as far as splitting is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// An ATX heading of this level.
-    Heading(u8),
+    /// A heading of this level; `true` for a setext one (its text line and underline).
+    Heading(u8, bool),
     /// Opens a fenced code block.
     FenceOpen,
     /// Opens an HTML comment that does not close on the same line.
@@ -120,7 +116,7 @@ fn classify(line: &str) -> Kind {
         let hashes = body.bytes().take_while(|&b| b == b'#').count();
         let rest = &body[hashes..];
         if hashes <= 6 && (rest.is_empty() || rest.starts_with([' ', '\t'])) {
-            return Kind::Heading(hashes as u8);
+            return Kind::Heading(hashes as u8, false);
         }
     }
     if is_table_separator(body) {
@@ -140,6 +136,32 @@ fn is_table_separator(body: &str) -> bool {
         .all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
         && t.contains('-')
         && t.contains('|')
+}
+
+/// The level of a setext heading made of `text` over `underline`, if they are one.
+fn setext_level(text: &str, underline: &str) -> Option<u8> {
+    let u = underline.as_bytes();
+    // Most lines start with something else: decided by the first byte.
+    let ch = *u.first()?;
+    if ch != b'=' && ch != b'-' {
+        return None;
+    }
+    let under = underline.trim_end();
+    if !under.bytes().all(|b| b == ch) {
+        return None;
+    }
+    let t = text.trim();
+    let b = t.as_bytes();
+    // A list item or a table row over `---` is not a heading's text.
+    let list = matches!(b.first(), Some(b'-' | b'*' | b'+'))
+        && matches!(b.get(1), Some(b' ' | b'\t'))
+        || b.first().is_some_and(u8::is_ascii_digit)
+            && t.trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(['.', ')']);
+    if t.is_empty() || list || t.starts_with('|') || t.starts_with('>') {
+        return None;
+    }
+    Some(if ch == b'=' { 1 } else { 2 })
 }
 
 /// The marker that closes a fence opened by `line`: the same character, at least as many.
@@ -187,6 +209,22 @@ fn logical_lines(text: &str) -> Vec<(Kind, &str)> {
                         .map_or(rest.len(), |j| close + j + 1)
                 });
             }
+            Kind::TopLevel => {
+                // A one-line paragraph over `===` or `---` is a setext heading.
+                let after_blank = out.last().is_none_or(|(k, l): &(Kind, &str)| {
+                    matches!(k, Kind::Heading(..)) || l.trim().is_empty()
+                });
+                if after_blank && first_end < rest.len() {
+                    let next_end = rest[first_end..]
+                        .find('\n')
+                        .map_or(rest.len(), |i| first_end + i + 1);
+                    if let Some(level) = setext_level(first, &rest[first_end..next_end]) {
+                        out.push((Kind::Heading(level, true), &rest[..next_end]));
+                        rest = &rest[next_end..];
+                        continue;
+                    }
+                }
+            }
             _ => {}
         }
         out.push((kind, &rest[..end]));
@@ -200,7 +238,7 @@ fn section_level(lines: &[(Kind, &str)]) -> Option<u8> {
     let levels: Vec<u8> = lines
         .iter()
         .filter_map(|(k, _)| match k {
-            Kind::Heading(l) => Some(*l),
+            Kind::Heading(l, _) => Some(*l),
             _ => None,
         })
         .collect();
@@ -215,11 +253,33 @@ fn section_level(lines: &[(Kind, &str)]) -> Option<u8> {
     Some(min)
 }
 
-/// Heading text without `#`s, trailing `#`s and surrounding emphasis.
+/// Heading text without `#`s, trailing `#`s and surrounding emphasis; of a setext heading, its
+/// first line.
 pub fn heading_title(line: &str) -> String {
-    let t = line.trim().trim_start_matches('#').trim();
-    let t = t.trim_end_matches('#').trim();
+    let first = line.split(['\n', '\r']).next().unwrap_or("");
+    let t = first.trim();
+    let t = if t.starts_with('#') {
+        t.trim_start_matches('#')
+            .trim()
+            .trim_end_matches('#')
+            .trim()
+    } else {
+        t
+    };
     t.trim_matches(|c| c == '*' || c == '_').trim().to_string()
+}
+
+/// Whether a block is a heading (ATX or setext) below the section level.
+pub fn is_sub_heading(block: &str) -> bool {
+    let b = block.trim_start();
+    if b.starts_with('#') {
+        return true;
+    }
+    let mut lines = block.split_inclusive('\n');
+    match (lines.next(), lines.next()) {
+        (Some(text), Some(under)) => setext_level(text, under).is_some(),
+        _ => false,
+    }
 }
 
 /// A section as byte ranges into the text it came from: for edits, where positions matter and
@@ -279,7 +339,7 @@ pub fn outline(text: &str) -> Vec<Span> {
         let start = offset(line);
         let end = start + line.len();
         match kind {
-            Kind::Heading(l) if l <= level => {
+            Kind::Heading(l, _) if l <= level => {
                 current.blocks.extend(block.take());
                 let done = std::mem::replace(
                     &mut current,
@@ -312,6 +372,40 @@ pub fn outline(text: &str) -> Vec<Span> {
     spans
 }
 
+/// The one rule for which sections are the document's parts: the headed sections at the deepest
+/// level the outline split at, except a lone `#` title. Returns their indices into `spans`, and
+/// the heading level a new part gets.
+pub fn parts(spans: &[Span]) -> (Vec<usize>, u8) {
+    let headed = || {
+        spans
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.heading.is_some())
+    };
+    let level = headed().map(|(_, s)| s.level).max().unwrap_or(0);
+    let mut parts: Vec<usize> = headed()
+        .filter(|(_, s)| s.level == level)
+        .map(|(i, _)| i)
+        .collect();
+    // A lone `# Title` is the document's name, not a part.
+    if parts.len() == 1 && headed().count() == 1 && level == 1 {
+        parts.clear();
+    }
+    let level = if parts.is_empty() { 2 } else { level };
+    (parts, level)
+}
+
+/// The titles of the document's parts, in file order; any line endings.
+pub fn part_titles(text: &str) -> Vec<String> {
+    let text = normalize_newlines(text);
+    let mut spans = outline(&text);
+    let (parts, _) = parts(&spans);
+    parts
+        .into_iter()
+        .map(|i| std::mem::take(&mut spans[i].title))
+        .collect()
+}
+
 /// Split a handoff into sections and blocks. `text` must already have LF line endings.
 pub fn parse(text: &str) -> Document<'_> {
     let sections = outline(text)
@@ -321,6 +415,8 @@ pub fn parse(text: &str) -> Document<'_> {
             Section {
                 heading: span.heading.map(|r| &text[r]),
                 level: span.level,
+                role: Role::of_title(&span.title),
+                by_time: true,
                 title: span.title,
                 block_units: blocks.iter().map(|b| utf16_len(b)).collect(),
                 blocks,
@@ -330,257 +426,9 @@ pub fn parse(text: &str) -> Document<'_> {
     Document { sections }
 }
 
-/// Lowercase words of a title or pattern, padded with spaces for whole-word matching.
-fn words(s: &str) -> String {
-    let mut out = String::from(" ");
-    for c in s.chars() {
-        let c = if c == '’' || c == '‘' { '\'' } else { c };
-        if c.is_alphanumeric() || c == '\'' {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    if !out.ends_with(' ') {
-        out.push(' ');
-    }
-    out
-}
-
-/// Whether `title` contains `pattern` as whole words, ignoring case and punctuation
-/// ("What's Next (P0/P1)" contains "what's next").
-pub fn title_matches(title: &str, pattern: &str) -> bool {
-    let pattern = words(pattern);
-    !pattern.trim().is_empty() && words(title).contains(pattern.as_str())
-}
-
-/// A priority list, normalised once: groups of whole-word patterns, and where `*` stands.
-#[derive(Debug, Clone)]
-pub struct Priority {
-    groups: Vec<Vec<String>>,
-    rest: usize,
-}
-
-impl Priority {
-    /// Compile `priority` (entries of `a|b|c` alternatives, `*` for every other section).
-    pub fn new(priority: &[String]) -> Self {
-        let groups: Vec<Vec<String>> = priority
-            .iter()
-            .map(|group| {
-                group
-                    .split('|')
-                    .map(words)
-                    .filter(|w| !w.trim().is_empty() && w.trim() != "*")
-                    .collect()
-            })
-            .collect();
-        let rest = priority
-            .iter()
-            .position(|p| p.trim() == "*")
-            .unwrap_or(priority.len());
-        Self { groups, rest }
-    }
-
-    /// Rank of a section title (lower is more important).
-    pub fn rank(&self, title: &str) -> usize {
-        let title = words(title);
-        self.groups
-            .iter()
-            .position(|group| group.iter().any(|w| title.contains(w.as_str())))
-            .unwrap_or(self.rest)
-    }
-}
-
-/// What packing left out of one section.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Omission {
-    /// The section's title (or "preamble").
-    pub title: String,
-    /// Items kept.
-    pub kept: usize,
-    /// Items in the section.
-    pub total: usize,
-}
-
-/// The result of packing a document.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Packed {
-    /// The kept text, in document order.
-    pub text: String,
-    /// Length of `text` in UTF-16 units.
-    pub units: usize,
-    /// Sections cut or dropped, in document order.
-    pub omitted: Vec<Omission>,
-}
-
-/// Packs one document under different budgets; the section order is worked out once.
-#[derive(Debug, Clone)]
-pub struct Packer<'d, 'a> {
-    doc: &'d Document<'a>,
-    /// Section indices, most important first.
-    order: Vec<usize>,
-}
-
-impl<'d, 'a> Packer<'d, 'a> {
-    /// Order the sections of `doc` by `priority`. The preamble (title, dates) ranks first.
-    pub fn new(doc: &'d Document<'a>, priority: &[String]) -> Self {
-        Self::with_ranks(doc, &Self::ranks(doc, priority))
-    }
-
-    /// Each section's rank, lower first: 0 for the masthead, else 1 + its group in `priority`.
-    pub fn ranks(doc: &Document<'_>, priority: &[String]) -> Vec<usize> {
-        let priority = Priority::new(priority);
-        doc.sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                // The preamble and a lone title heading above the sections are the masthead.
-                let masthead = i == 0
-                    && (s.heading.is_none()
-                        || doc.sections.get(1).is_some_and(|next| next.level > s.level));
-                if masthead {
-                    0
-                } else {
-                    priority.rank(&s.title) + 1
-                }
-            })
-            .collect()
-    }
-
-    /// Order the sections of `doc` by `ranks` (one per section, lower first; ties keep file order).
-    pub fn with_ranks(doc: &'d Document<'a>, ranks: &[usize]) -> Self {
-        let mut order: Vec<usize> = (0..doc.sections.len()).collect();
-        order.sort_by_key(|&i| (ranks.get(i).copied().unwrap_or(usize::MAX), i));
-        Self { doc, order }
-    }
-
-    /// Keep the most important parts within `budget` UTF-16 units.
-    ///
-    /// Sections are taken whole in priority order while they fit; one that doesn't fit keeps its
-    /// heading and as many of its leading blocks as fit. The kept parts are printed in document
-    /// order.
-    pub fn pack(&self, budget: usize) -> Packed {
-        let doc = self.doc;
-        let n = doc.sections.len();
-        // Per section: how many leading blocks are kept, or None when the section is left out.
-        let mut kept: Vec<Option<usize>> = vec![None; n];
-        let mut left = budget;
-        for &i in &self.order {
-            let s = &doc.sections[i];
-            // One unit per section for the newline that may separate it from the next.
-            let whole = s.units() + 1;
-            if whole <= left {
-                kept[i] = Some(s.blocks.len());
-                left -= whole;
-                continue;
-            }
-            let heading = s.heading_units() + 1;
-            if heading >= left {
-                continue;
-            }
-            let mut used = heading;
-            let mut count = 0;
-            for &u in &s.block_units {
-                if used + u > left {
-                    break;
-                }
-                used += u;
-                count += 1;
-            }
-            // A sub-heading with nothing under it says nothing.
-            while count > 0 && s.blocks[count - 1].trim_start().starts_with('#') {
-                count -= 1;
-                used -= s.block_units[count];
-            }
-            if count > 0 {
-                kept[i] = Some(count);
-                left -= used;
-            }
-        }
-
-        let mut text = String::new();
-        // Kept in step with `text` from the measured parts, so the text is never measured again.
-        let mut units = 0;
-        let newline = |text: &mut String, units: &mut usize| {
-            text.push('\n');
-            *units += 1;
-        };
-        let mut omitted = Vec::new();
-        for (s, &k) in doc.sections.iter().zip(&kept) {
-            if k != Some(s.blocks.len()) {
-                let shown = s.blocks[..k.unwrap_or(0)]
-                    .iter()
-                    .filter(|b| !b.trim().is_empty())
-                    .count();
-                omitted.push(Omission {
-                    title: if s.title.is_empty() {
-                        "preamble".into()
-                    } else {
-                        s.title.clone()
-                    },
-                    kept: shown,
-                    total: s.item_count(),
-                });
-            }
-            let Some(k) = k else { continue };
-            if !text.is_empty() && !text.ends_with("\n\n") {
-                newline(&mut text, &mut units);
-            }
-            if let Some(h) = s.heading {
-                text.push_str(h);
-                units += s.heading_units();
-                if !h.ends_with('\n') {
-                    newline(&mut text, &mut units);
-                }
-            }
-            for (b, u) in s.blocks[..k].iter().zip(&s.block_units) {
-                text.push_str(b);
-                units += u;
-            }
-            if !text.ends_with('\n') {
-                newline(&mut text, &mut units);
-            }
-        }
-        Packed {
-            text,
-            units,
-            omitted,
-        }
-    }
-}
-
-/// Keep the most important parts of `doc` within `budget` UTF-16 units (see [`Packer::pack`]).
-pub fn pack(doc: &Document<'_>, budget: usize, priority: &[String]) -> Packed {
-    Packer::new(doc, priority).pack(budget)
-}
-
-/// Cut `text` to at most `budget` UTF-16 units at a line boundary: the last resort that keeps the
-/// hard limit whatever the inputs.
-pub fn truncate_lines(text: &str, budget: usize) -> &str {
-    if utf16_len(text) <= budget {
-        return text;
-    }
-    let mut used = 0;
-    let mut end = 0;
-    for line in text.split_inclusive('\n') {
-        let u = utf16_len(line);
-        if used + u > budget {
-            break;
-        }
-        used += u;
-        end += line.len();
-    }
-    &text[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fmt::Write as _;
-
-    fn prio() -> Vec<String> {
-        DEFAULT_PRIORITY.iter().map(ToString::to_string).collect()
-    }
 
     fn titles<'a>(doc: &'a Document<'_>) -> Vec<&'a str> {
         doc.sections.iter().map(|s| s.title.as_str()).collect()
@@ -608,6 +456,35 @@ mod tests {
         assert_eq!(titles(&doc), ["Handoff", "Current State", "What's Next"]);
         assert_eq!(doc.sections[1].blocks, ["ok\n", "### Detail\n", "x\n"]);
         assert_eq!(doc.sections[2].blocks, ["- a\n", "- b\n"]);
+    }
+
+    #[test]
+    fn setext_headings_are_headings() {
+        let doc = parse("Handoff\n=======\n\nintro\n\nCurrent State\n-------------\nok\n\nKnown Issues\n---\n- a\n- b\n---\n");
+        assert_eq!(titles(&doc), ["Handoff", "Current State", "Known Issues"]);
+        assert_eq!(doc.sections[0].heading, Some("Handoff\n=======\n"));
+        assert_eq!(doc.sections[2].role, Some(Role::Failed));
+        // Under a list item, in a fence, or after a paragraph line: not a heading.
+        let doc = parse("## A\n- item\n---\n```\nx\n---\n```\npara\nmore\n---\n");
+        assert_eq!(titles(&doc), ["A"]);
+        assert!(is_sub_heading("Detail\n------\n"));
+        assert!(is_sub_heading("### 2026-11-20\n"));
+        assert!(!is_sub_heading("- a\n---\n"));
+    }
+
+    #[test]
+    fn the_parts_are_below_a_lone_title() {
+        for (text, want) in [
+            ("# T\n## A\n## B\n", &["A", "B"][..]),
+            ("# A\n# B\n", &["A", "B"]),
+            ("# T\nintro\n", &[]),
+            ("## Only\n", &["Only"]),
+            ("T\n===\n\nA\n---\nx\n\nB\n---\n", &["A", "B"]),
+            ("# T\r\n## A\r\n## B\r\n", &["A", "B"]),
+            ("# T\r## A\r## B\r", &["A", "B"]),
+        ] {
+            assert_eq!(part_titles(text), want, "{text:?}");
+        }
     }
 
     #[test]
@@ -660,125 +537,6 @@ mod tests {
             "1. Current focus"
         );
         assert_eq!(heading_title("### What's Next ###"), "What's Next");
-    }
-
-    #[test]
-    fn ranks_follow_the_priority_list() {
-        let p = Priority::new(&prio());
-        for (title, want) in [
-            ("Next Session Start", 0),
-            ("What's Next (prioritised, P0/P1/P2)", 0),
-            ("What’s Next", 0),
-            ("What Failed (approaches that didn't work and why)", 1),
-            ("Current State", 2),
-            ("Key Decisions (with reasoning)", 3),
-            ("Decisions Made", 3),
-            ("Key Discoveries", 4),
-            ("Progress Markers", 4),
-            ("What Was Done This Session", 5),
-            ("Nextcloud notes", 4),
-        ] {
-            assert_eq!(p.rank(title), want, "{title}");
-        }
-    }
-
-    const FULL: &str = "# Handoff\nLast Updated: 2026-11-21\n\n## Current State\nBuilds.\n\n## What Was Done This Session\n- a\n- b\n\n## What Failed\n- x\n\n## What's Next\n- P0 one\n- P1 two\n\n## Key Decisions\n- d\n";
-
-    #[test]
-    fn pack_keeps_everything_that_fits() {
-        let doc = parse(FULL);
-        let packed = pack(&doc, 10_000, &prio());
-        assert_eq!(packed.text, FULL);
-        assert_eq!(packed.units, utf16_len(FULL));
-        assert!(packed.omitted.is_empty());
-    }
-
-    #[test]
-    fn pack_drops_low_priority_sections_first_and_keeps_order() {
-        let doc = parse(FULL);
-        let need: usize = [
-            "# Handoff\nLast Updated: 2026-11-21\n\n",
-            "## What's Next\n- P0 one\n- P1 two\n\n",
-            "## What Failed\n- x\n\n",
-        ]
-        .iter()
-        .map(|s| utf16_len(s) + 1)
-        .sum();
-        let packed = pack(&doc, need, &prio());
-        assert_eq!(
-            packed.text,
-            "# Handoff\nLast Updated: 2026-11-21\n\n## What Failed\n- x\n\n## What's Next\n- P0 one\n- P1 two\n\n"
-        );
-        let dropped: Vec<_> = packed.omitted.iter().map(|o| o.title.as_str()).collect();
-        assert_eq!(
-            dropped,
-            [
-                "Current State",
-                "What Was Done This Session",
-                "Key Decisions"
-            ]
-        );
-        assert!(utf16_len(&packed.text) <= need);
-    }
-
-    #[test]
-    fn pack_cuts_between_bullets_never_inside_one() {
-        let doc = parse("## What's Next\n- first item\n- second item\n- third item\n");
-        let budget = utf16_len("## What's Next\n- first item\n- second item\n") + 1;
-        let packed = pack(&doc, budget, &prio());
-        assert_eq!(packed.text, "## What's Next\n- first item\n- second item\n");
-        assert_eq!(
-            packed.omitted,
-            [Omission {
-                title: "What's Next".into(),
-                kept: 2,
-                total: 3
-            }]
-        );
-    }
-
-    #[test]
-    fn pack_counts_emoji_as_two_units() {
-        // 100 emoji = 200 units: must not fit in a budget sized for 100 chars.
-        let line = format!("- {}\n", "😀".repeat(100));
-        let text = format!("## What's Next\n- short\n{line}");
-        let doc = parse(&text);
-        let budget = utf16_len("## What's Next\n- short\n") + 1 + 110;
-        let packed = pack(&doc, budget, &prio());
-        assert_eq!(packed.text, "## What's Next\n- short\n");
-        let budget = utf16_len(&text) + 1;
-        assert_eq!(pack(&doc, budget, &prio()).text, text);
-    }
-
-    #[test]
-    fn pack_never_exceeds_the_budget() {
-        let mut text = String::from("# T\n");
-        for s in 0..30 {
-            let _ = writeln!(text, "## Section {s}");
-            for b in 0..20 {
-                let _ = writeln!(text, "- item {b} 🐢 {}", "ü".repeat(s * b % 17));
-            }
-        }
-        let doc = parse(&text);
-        for budget in [0, 1, 10, 100, 999, 5_000, 9_000] {
-            let packed = pack(&doc, budget, &prio());
-            assert!(utf16_len(&packed.text) <= budget, "budget {budget}");
-            assert_eq!(utf16_len(&packed.text), packed.units, "budget {budget}");
-        }
-    }
-
-    #[test]
-    fn text_without_headings_packs_by_line() {
-        let text = "a: 1\nb: 2\nc: 3\n";
-        let packed = pack(&parse(text), 11, &prio());
-        assert_eq!(packed.text, "a: 1\nb: 2\n");
-    }
-
-    #[test]
-    fn truncate_lines_stops_at_a_line_boundary() {
-        assert_eq!(truncate_lines("ab\ncd\n", 5), "ab\n");
-        assert_eq!(truncate_lines("ab\ncd\n", 6), "ab\ncd\n");
-        assert_eq!(truncate_lines("😀\n", 2), "");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::project::Project;
 use crate::scope::{self, Scope};
 use crate::settings;
 
-use super::install::{lookalikes, read_optional, settings_error};
+use crate::wiring::{lookalikes, read_optional, settings_error};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,8 +36,11 @@ fn duplicates_and_missing_commands_fail() {
     let t = Test::new();
     t.run(&["init"], "").success();
     t.run(&["install", "--command", CMD], "").success();
-    t.run(&["install", "--scope", "user", "--command", CMD], "")
-        .warns();
+    t.run(
+        &["install", "--scope", "user", "--command", CMD, "--force"],
+        "",
+    )
+    .warns();
     let out = t.run(&["doctor"], "").failure(1);
     insta::assert_snapshot!(stable(&t, &out));
 }

@@ -26,6 +26,7 @@ pub mod document;
 pub mod edit;
 pub mod env;
 pub mod error;
+pub mod events;
 pub mod fs_atomic;
 pub mod handoff;
 pub mod hook;

@@ -101,8 +101,8 @@ else
     target_dir=${CARGO_TARGET_DIR:-$repo/target}
     built=""
     host=$(rustc -vV 2>/dev/null | sed -n 's/^host: //p') || host=""
-    # The dist profile (Cargo.toml): the first build takes about 2 minutes on 2 cores, then seconds.
-    say "building handoff: the first build takes a few minutes (about 2 on 2 cores); cargo shows its progress below"
+    # The dist profile (Cargo.toml): thin LTO over 16 codegen units, built in parallel.
+    say "building handoff: the first build takes a few minutes (2 to 4 on 2 cores), later ones seconds; cargo shows its progress below"
     case "$host" in
     *-linux-gnu*)
         # Statically linked, the hook skips the dynamic loader: it runs on every prompt.

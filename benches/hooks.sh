@@ -14,16 +14,18 @@ mb=${TRANSCRIPT_MB:-100}
 runs=${RUNS:-300}
 command -v hyperfine >/dev/null || { echo "benches/hooks.sh: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 
-# Build the binary install.sh installs: statically linked on Linux with glibc.
+# Build the binary install.sh installs (PROFILE=release for the other one): statically linked on
+# Linux with glibc.
+profile=${PROFILE:-dist}
 host=$(rustc -vV | sed -n 's/^host: //p')
 case "$host" in
 *-linux-gnu*)
   RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" \
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml" --target "$host"
-  bin="${CARGO_TARGET_DIR:-$root/target}/$host/release/handoff" ;;
+    cargo build --profile "$profile" --quiet --manifest-path "$root/Cargo.toml" --target "$host"
+  bin="${CARGO_TARGET_DIR:-$root/target}/$host/$profile/handoff" ;;
 *)
-  cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-  bin="${CARGO_TARGET_DIR:-$root/target}/release/handoff" ;;
+  cargo build --profile "$profile" --quiet --manifest-path "$root/Cargo.toml"
+  bin="${CARGO_TARGET_DIR:-$root/target}/$profile/handoff" ;;
 esac
 
 work=$(mktemp -d)

@@ -189,6 +189,9 @@ pub struct InstallArgs {
     /// Print the change as a unified diff and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Install even though the hooks already run from another scope or the plugin.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `handoff uninstall`.
@@ -203,6 +206,10 @@ pub struct UninstallArgs {
     /// Leave CLAUDE.md alone.
     #[arg(long)]
     pub keep_claude_md: bool,
+    /// Change nothing; list the settings files `handoff install` wired (in any project) that
+    /// still run the hooks, one `SCOPE<TAB>PROJECT<TAB>FILE` line each.
+    #[arg(long, conflicts_with_all = ["dry_run", "keep_claude_md"])]
+    pub list_wired: bool,
 }
 
 /// Options of `handoff checkpoint`.

@@ -50,6 +50,12 @@ pub enum Error {
     #[error("")]
     Quiet(u8),
 
+    /// `install` would wire a second copy of hooks that already run from elsewhere.
+    #[error(
+        "{0}; a second copy would run every hook twice and inject the handoff twice, so nothing \
+         was changed (--force installs it anyway)"
+    )]
+    SecondCopy(String),
     /// Anything else, with a message that says what to do next.
     #[error("{0}")]
     Message(String),

@@ -9,7 +9,8 @@
 //!
 //! Setting up: [`settings`] edits Claude Code's settings.json through [`json_text`], which keeps
 //! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
-//! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives.
+//! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives;
+//! [`wiring`] is what `init`, `install`, `uninstall` and `doctor` share about wiring a project.
 //!
 //! The memory toolkit: `doc::edit` changes one section of the handoff and keeps every other byte,
 //! `doc::file` runs those edits under a lock; [`session_log`] holds the session digests and
@@ -25,6 +26,7 @@ pub mod copies;
 pub mod doc;
 pub mod env;
 pub mod error;
+pub mod events;
 pub mod fs_atomic;
 pub mod hook;
 pub mod inject;
@@ -40,6 +42,7 @@ pub mod state;
 pub mod templates;
 pub mod timefmt;
 pub mod transcript;
+pub mod wiring;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

@@ -241,16 +241,15 @@ pub fn task_key(id: &str) -> String {
     format!("{kept}-{:08x}", fnv1a64(id.as_bytes()) as u32)
 }
 
-/// The root of all of `handoff`'s state: `$HANDOFF_STATE_DIR`, else `$CLAUDE_PLUGIN_DATA/state` when
-/// running as a plugin, else `$XDG_STATE_HOME/handoff`, else `~/.local/state/handoff`. A relative
-/// value is ignored, as the XDG rules say: it would put the state inside whatever folder we run in.
+/// The root of all of `handoff`'s state: `$HANDOFF_STATE_DIR`, else `$XDG_STATE_HOME/handoff`, else
+/// `~/.local/state/handoff`, however the hooks were installed: a command run from a shell never
+/// sees `$CLAUDE_PLUGIN_DATA`, so the plugin's data folder is used only without a home folder. A
+/// relative value is ignored, as the XDG rules say: it would put the state inside whatever folder
+/// we run in.
 pub fn state_root(env: &Env) -> PathBuf {
     let absolute = |key: &str| env.var(key).map(Path::new).filter(|p| p.is_absolute());
     if let Some(dir) = absolute("HANDOFF_STATE_DIR") {
         return dir.to_path_buf();
-    }
-    if let Some(dir) = absolute("CLAUDE_PLUGIN_DATA") {
-        return dir.join("state");
     }
     if let Some(dir) = absolute("XDG_STATE_HOME") {
         return dir.join("handoff");
@@ -258,9 +257,10 @@ pub fn state_root(env: &Env) -> PathBuf {
     if let Some(dir) = absolute("LOCALAPPDATA") {
         return dir.join("handoff");
     }
-    match env.home() {
-        Some(home) => home.join(".local").join("state").join("handoff"),
-        None => std::env::temp_dir().join("handoff-state"),
+    match (env.home(), absolute("CLAUDE_PLUGIN_DATA")) {
+        (Some(home), _) => home.join(".local").join("state").join("handoff"),
+        (None, Some(dir)) => dir.join("state"),
+        (None, None) => std::env::temp_dir().join("handoff-state"),
     }
 }
 
@@ -349,8 +349,20 @@ mod tests {
             state_root(&env(&[("HANDOFF_STATE_DIR", "/s"), ("HOME", "/h")])),
             PathBuf::from("/s")
         );
+        // The plugin's hooks and a shell share one state folder: the plugin's is only a fallback.
         assert_eq!(
             state_root(&env(&[("CLAUDE_PLUGIN_DATA", "/d"), ("HOME", "/h")])),
+            PathBuf::from("/h/.local/state/handoff")
+        );
+        assert_eq!(
+            state_root(&env(&[
+                ("CLAUDE_PLUGIN_DATA", "/d"),
+                ("XDG_STATE_HOME", "/x")
+            ])),
+            PathBuf::from("/x/handoff")
+        );
+        assert_eq!(
+            state_root(&env(&[("CLAUDE_PLUGIN_DATA", "/d")])),
             PathBuf::from("/d/state")
         );
         assert_eq!(

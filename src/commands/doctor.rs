@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use crate::cli::DoctorArgs;
+use crate::doc::{outline, pack};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};
@@ -12,7 +13,7 @@ use crate::project::Project;
 use crate::scope::{self, Scope};
 use crate::settings;
 
-use super::install::{lookalikes, read_optional, settings_error};
+use crate::wiring::{lookalikes, read_optional, settings_error};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +173,7 @@ fn hooks(project: &Project, env: &Env) -> Vec<Check> {
             ));
         }
         places.push(format!("{} ({shown})", s.name()));
+        out.extend(never_run(&value, &found, &shown));
         for f in found {
             let c = f.command().to_string();
             if !commands.contains(&c) {
@@ -202,6 +204,18 @@ fn hooks(project: &Project, env: &Env) -> Vec<Check> {
         out.push(hook_command(&c));
     }
     out
+}
+
+/// Our hooks in one settings file that never run: an unknown event, a matcher that never matches.
+fn never_run(settings: &Value, found: &[settings::Found], shown: &str) -> Vec<Check> {
+    found
+        .iter()
+        .filter_map(|f| {
+            let matcher = settings["hooks"][&f.event][f.group]["matcher"].as_str();
+            crate::events::problem(&f.event, matcher)
+        })
+        .map(|problem| check("hooks", Status::Warn, format!("{shown}: {problem}")))
+        .collect()
 }
 
 /// Whether the program a hook runs exists and which version it is.
@@ -369,11 +383,7 @@ fn last_session(project: &Project, env: &Env) -> Check {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     match injected_whole(&text) {
-        Some(true) => check(
-            "session",
-            Status::Ok,
-            format!("the last session ({name}) received the handoff whole"),
-        ),
+        Some(true) => arrived(project, &name, last_context_units(&text)),
         Some(false) => check(
             "session",
             Status::Fail,
@@ -388,6 +398,92 @@ fn last_session(project: &Project, env: &Env) -> Check {
             format!("the last session ({name}) shows no handoff at start: are the hooks installed and the folder trusted?"),
         ),
     }
+}
+
+/// What the last session received, when its context arrived as text: whole, or how much arrived
+/// and which sections packing leaves out of the handoff as it is now.
+fn arrived(project: &Project, name: &str, units: usize) -> Check {
+    let omitted = project
+        .handoff()
+        .ok()
+        .and_then(|p| crate::confine::open_regular(p).ok())
+        .and_then(|f| std::io::read_to_string(f).ok())
+        .map(|text| left_out(&text, project))
+        .unwrap_or_default();
+    if omitted.is_empty() {
+        return check(
+            "session",
+            Status::Ok,
+            format!("the last session ({name}) received the handoff whole ({units} UTF-16 units)"),
+        );
+    }
+    let parts: Vec<String> = omitted
+        .iter()
+        .map(|o| {
+            if o.kept == 0 {
+                o.title.clone()
+            } else {
+                format!("{} ({} of {} items)", o.title, o.kept, o.total)
+            }
+        })
+        .collect();
+    check(
+        "session",
+        Status::Warn,
+        format!(
+            "the last session ({name}) received {units} UTF-16 units of context; left out to fit \
+             the budget of {}: {}; trim the handoff or raise \"budget\" in .claude/handoff.json",
+            project.config.budget,
+            parts.join(", ")
+        ),
+    )
+}
+
+/// The sections packing leaves out of `text` (or cuts) under the project's budget and priority:
+/// the one place doctor asks the packer.
+fn left_out(text: &str, project: &Project) -> Vec<pack::Omission> {
+    let text = outline::normalize_newlines(text);
+    if outline::utf16_len(&text) <= project.config.budget {
+        return Vec::new();
+    }
+    let doc = outline::parse(&text);
+    pack::pack(&doc, project.config.budget, &project.config.priority).omitted
+}
+
+/// The length in UTF-16 units of the newest SessionStart context in a transcript: the hook
+/// attachment's content, or the text after the label in a message.
+fn last_context_units(transcript: &str) -> usize {
+    const LABEL: &str = "SessionStart hook additional context: ";
+    fn labelled(v: &Value) -> Option<usize> {
+        match v {
+            Value::String(s) => s
+                .find(LABEL)
+                .map(|i| outline::utf16_len(&s[i + LABEL.len()..])),
+            Value::Array(a) => a.iter().find_map(labelled),
+            Value::Object(m) => m.values().find_map(labelled),
+            _ => None,
+        }
+    }
+    let Some(line) = transcript.lines().rev().find(|l| is_start_context(l)) else {
+        return 0;
+    };
+    let Ok(v) = serde_json::from_str::<Value>(line) else {
+        return 0;
+    };
+    match &v["attachment"]["content"] {
+        Value::String(s) => outline::utf16_len(s),
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(outline::utf16_len)
+            .sum(),
+        _ => labelled(&v).unwrap_or(0),
+    }
+}
+
+fn is_start_context(line: &str) -> bool {
+    line.contains("SessionStart hook additional context")
+        || (line.contains("hook_additional_context") && line.contains("SessionStart"))
 }
 
 /// Claude Code's transcript folder names for `root`: every character but letters and digits
@@ -433,10 +529,7 @@ fn injected_whole(transcript: &str) -> Option<bool> {
     transcript
         .lines()
         .rev()
-        .find(|l| {
-            l.contains("SessionStart hook additional context")
-                || (l.contains("hook_additional_context") && l.contains("SessionStart"))
-        })
+        .find(|l| is_start_context(l))
         .map(|l| !l.contains("<persisted-output>"))
 }
 
@@ -471,6 +564,19 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(injected_whole(&text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn measures_the_last_context() {
+        let cases = [
+            ("", 0),
+            (r##"{"type":"attachment","attachment":{"type":"hook_additional_context","hookName":"SessionStart","content":["# Handoff 🐢"]}}"##, 12),
+            ("{\"type\":\"user\",\"message\":{\"content\":\"<r>SessionStart hook additional context: abc</r>\"}}\n{\"type\":\"user\",\"message\":{\"content\":\"later\"}}", 7),
+            ("not json SessionStart hook additional context", 0),
+        ];
+        for (text, want) in cases {
+            assert_eq!(last_context_units(text), want, "{text}");
         }
     }
 

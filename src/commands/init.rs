@@ -1,5 +1,5 @@
 //! `handoff init`: write the handoff from a template and the session protocol into CLAUDE.md.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::Value;
@@ -14,11 +14,10 @@ use crate::error::{Error, Result};
 use crate::fs_atomic::{self, Durability};
 use crate::json_text::{self, Style};
 use crate::project::Project;
-use crate::scope::{self, Scope};
-use crate::settings;
+use crate::scope;
 use crate::templates;
 
-use super::install::{read_optional, write_through};
+use crate::wiring::{self, claude_md_path, confined_claude_md, read_optional, write_through};
 
 /// Create what is missing, never overwrite what exists.
 pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
@@ -46,33 +45,12 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
     if !args.no_claude_md {
         update_claude_md(&project, env)?;
     }
-    let installed = Scope::ALL.iter().any(|s| {
-        s.settings_path(&project.root, env)
-            .and_then(|p| read_optional(&p).ok().flatten())
-            .is_some_and(|t| !settings::find_ours(&t).is_empty())
-    });
-    if !installed {
+    if let Some(shown) = wiring::plugin_enabled_in(&project, env) {
+        println!("The handoff plugin is enabled ({shown}): sessions load it; nothing to install.");
+    } else if wiring::installed_scopes(&project, env).is_empty() {
         println!("Next: run `handoff install` so Claude Code sessions load it.");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// CLAUDE.md at the project root, or `.claude/CLAUDE.md` if only that one exists.
-pub(crate) fn claude_md_path(root: &Path) -> PathBuf {
-    let top = root.join("CLAUDE.md");
-    let inner = root.join(".claude").join("CLAUDE.md");
-    if !top.exists() && inner.exists() {
-        inner
-    } else {
-        top
-    }
-}
-
-/// The CLAUDE.md at `path` as the file to read and write, refused when it leads outside the
-/// project or isn't a regular file (a link inside the project leads to its target).
-pub(crate) fn confined_claude_md(root: &Path, path: &Path) -> Result<PathBuf> {
-    let named = path.strip_prefix(root).unwrap_or(path);
-    Ok(confine::file(root, named, Named::ClaudeMd)?)
 }
 
 fn update_claude_md(project: &Project, env: &Env) -> Result<()> {

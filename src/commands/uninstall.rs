@@ -8,15 +8,24 @@ use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::scope;
 use crate::settings;
-
-use super::init::{claude_md_path, confined_claude_md};
-use super::install::{
-    diff, is_symlink, read_optional, settings_error, settings_path, write_through,
-    write_with_backup,
+use crate::wiring::{
+    self, claude_md_path, confined_claude_md, diff, is_symlink, read_optional, settings_error,
+    settings_path, write_through, write_with_backup,
 };
 
 /// Remove exactly what `install` and `init` added; keep the handoff itself.
 pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
+    if args.list_wired {
+        for (wired, path) in wiring::still_wired(env) {
+            println!(
+                "{}\t{}\t{}",
+                wired.scope.name(),
+                wired.root.display(),
+                path.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let project = Project::discover(env, None);
     let path = settings_path(args.scope, &project, env)?;
     let shown = scope::display(&path, &project.root, env);
@@ -57,6 +66,7 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
     match (&old, &settings_edit) {
         (Some(old), Some(edit)) if !edit.changes.is_empty() => {
             let backup = write_with_backup(&path, Some(old), &edit.text, &project, args.scope)?;
+            wiring::remember_or_warn(&project, args.scope, false);
             println!(
                 "Removed the handoff hooks from {shown} ({} scope):",
                 args.scope.name()

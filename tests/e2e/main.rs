@@ -13,6 +13,7 @@ mod claude;
 mod compact;
 mod context;
 mod harness;
+mod plugin;
 mod session;
 mod session_start;
 mod stand_in;

@@ -160,6 +160,16 @@ impl E2e {
         client: Client,
         script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
     ) -> Self {
+        let e2e = Self::unwired(client, script);
+        e2e.install();
+        e2e
+    }
+
+    /// [`E2e::start`] without `handoff install`: for a test that wires the hooks another way.
+    pub(crate) fn unwired(
+        client: Client,
+        script: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let slot = Slot::take();
         let mut project_dir = tempfile::tempdir().expect("temp project");
         let mut home = tempfile::tempdir().expect("temp HOME");
@@ -177,7 +187,7 @@ impl E2e {
             .path()
             .canonicalize()
             .expect("canonical project path");
-        let e2e = Self {
+        Self {
             client,
             stand_in: StandIn::start(Arc::new(script), &project),
             home,
@@ -185,9 +195,7 @@ impl E2e {
             allowed: RefCell::default(),
             _project_dir: project_dir,
             _slot: slot,
-        };
-        e2e.install();
-        e2e
+        }
     }
 
     /// Wire the hooks the way users do: `handoff install` in the project.
@@ -205,6 +213,53 @@ impl E2e {
             "handoff install failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// `claude ARGS…` (a subcommand such as `plugin install`) in the project with the test's
+    /// environment; panics unless it succeeds, and returns its stdout.
+    pub(crate) fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new(&self.client.cli.bin)
+            .args(args)
+            .current_dir(&self.project)
+            .env_clear()
+            .env("PATH", cli_path_var())
+            .env("HOME", self.home())
+            .env("TMPDIR", self.home())
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .env("DISABLE_AUTOUPDATER", "1")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run claude");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "claude {args:?} exited with {}\nstdout:\n{stdout}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
+    /// `handoff ARGS…` from a shell in the project (the test's HOME, no Claude Code variables);
+    /// panics unless it succeeds, and returns its stdout.
+    pub(crate) fn handoff(&self, args: &[&str]) -> String {
+        let out = Command::new(env!("CARGO_BIN_EXE_handoff"))
+            .args(args)
+            .current_dir(&self.project)
+            .env_clear()
+            .env("PATH", path_var())
+            .env("HOME", self.home())
+            .output()
+            .expect("run handoff");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "handoff {args:?} exited with {}\nstdout:\n{stdout}\nstderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
     }
 
     /// Wire every event to `command args…` instead, in exec form.

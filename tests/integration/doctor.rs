@@ -36,8 +36,11 @@ fn duplicates_and_missing_commands_fail() {
     let t = Test::new();
     t.run(&["init"], "").success();
     t.run(&["install", "--command", CMD], "").success();
-    t.run(&["install", "--scope", "user", "--command", CMD], "")
-        .warns();
+    t.run(
+        &["install", "--scope", "user", "--command", CMD, "--force"],
+        "",
+    )
+    .warns();
     let out = t.run(&["doctor"], "").failure(1);
     insta::assert_snapshot!(stable(&t, &out));
 }
@@ -100,6 +103,64 @@ fn reports_a_handoff_that_did_not_reach_the_model_whole() {
             .contains("ok    session   the last session (abc.jsonl) received the handoff whole"),
         "{out}"
     );
+}
+
+/// Sections left out to fit are not "whole": doctor says how much arrived and what was left out.
+#[test]
+fn says_what_was_left_out_to_fit() {
+    let t = Test::new();
+    t.run(&["install"], "").success();
+    let done = "- did a task and wrote it down\n".repeat(400);
+    let big = format!(
+        "# H\n\n## Current State\n\n- fine\n\n## What Was Done\n\n{done}\n## Key Discoveries\n\n{}\n",
+        "- found a thing that matters quite a lot\n".repeat(200)
+    );
+    t.write("docs/SESSION-HANDOFF.md", &big);
+    let key: String = t
+        .project()
+        .to_string_lossy()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let arrived = r##"{"type":"attachment","attachment":{"type":"hook_additional_context","hookName":"SessionStart","content":["# H\n\n## Current State\n\n- fine\n"]}}"##;
+    write_home(
+        &t,
+        &format!(".claude/projects/{key}/abc.jsonl"),
+        &format!("{arrived}\n"),
+    );
+    let out = t.run(&["doctor"], "");
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some("session"))
+        .unwrap_or_default()
+        .to_string();
+    insta::assert_snapshot!(line);
+}
+
+/// Our hooks under an event no supported version fires, or a matcher that never matches.
+#[test]
+fn flags_hooks_that_never_run() {
+    let t = Test::new();
+    t.run(&["init"], "").success();
+    t.run(&["install", "--command", CMD], "").success();
+    let settings = t
+        .read(".claude/settings.json")
+        .replacen(
+            "\"SessionStart\": [\n      {\n",
+            "\"SessionStart\": [\n      {\n        \"matcher\": \"startup\",\n",
+            1,
+        )
+        .replacen(
+            "\"PreCompact\": [\n      {\n",
+            "\"PreCompact\": [\n      {\n        \"matcher\": \"Manual\",\n",
+            1,
+        )
+        .replace("\"SessionEnd\"", "\"Sessionend\"");
+    t.write(".claude/settings.json", &settings);
+    let out = t.run(&["doctor"], "");
+    let lines: Vec<&str> = out.stdout.lines().filter(|l| l.contains("never")).collect();
+    insta::assert_snapshot!(t.redact_all(&lines.join("\n")));
 }
 
 #[test]

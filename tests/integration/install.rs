@@ -231,8 +231,17 @@ fn scopes_write_their_own_files_and_warn_about_each_other() {
     assert!(t.try_read(".claude/settings.local.json").is_some());
     assert!(t.try_read(SETTINGS).is_none());
 
+    // A second copy is refused, saying why, until forced.
     let out = t
         .run(&["install", "--scope", "user", "--command", CMD], "")
+        .failure(1);
+    assert!(read_home(&t, ".claude/settings.json").is_none());
+    insta::assert_snapshot!("second_copy_refused", t.redact_all(&out.to_string()));
+    let out = t
+        .run(
+            &["install", "--scope", "user", "--command", CMD, "--force"],
+            "",
+        )
         .warns();
     assert!(read_home(&t, ".claude/settings.json").is_some());
     insta::assert_snapshot!(t.redact_all(&out.to_string()));
@@ -245,15 +254,64 @@ fn scopes_write_their_own_files_and_warn_about_each_other() {
 }
 
 #[test]
-fn warns_when_the_plugin_is_also_enabled() {
+fn refuses_a_second_copy_when_the_plugin_is_enabled() {
     let t = Test::new();
     write_home(
         &t,
         ".claude/settings.json",
         "{\n  \"enabledPlugins\": {\n    \"handoff@handoff\": true\n  }\n}\n",
     );
-    let out = t.run(&["install", "--command", CMD], "").warns();
+    let out = t.run(&["install", "--command", CMD], "").failure(1);
+    assert!(t.try_read(SETTINGS).is_none(), "nothing written");
+    insta::assert_snapshot!("plugin_refused", out.stderr);
+    // --dry-run still shows what would change, and --force installs with a warning.
+    t.run(&["install", "--command", CMD, "--dry-run"], "")
+        .warns();
+    let out = t.run(&["install", "--command", CMD, "--force"], "").warns();
+    assert!(t.try_read(SETTINGS).is_some());
     insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn init_knows_the_plugin_is_enabled() {
+    let t = Test::new();
+    let out = t.run(&["init"], "").success();
+    assert!(out.stdout.contains("Next: run `handoff install`"), "{out}");
+    write_home(
+        &t,
+        ".claude/settings.json",
+        "{\n  \"enabledPlugins\": {\n    \"handoff@handoff\": true\n  }\n}\n",
+    );
+    let out = t.run(&["init"], "").success();
+    insta::assert_snapshot!(t.redact_all(&out.to_string()));
+}
+
+#[test]
+fn install_remembers_the_projects_it_wired() {
+    let t = Test::new();
+    t.run(&["install", "--command", CMD], "").success();
+    t.run(
+        &["install", "--scope", "local", "--command", CMD, "--force"],
+        "",
+    )
+    .warns();
+    insta::assert_snapshot!(
+        "wired_list",
+        t.redact_all(&std::fs::read_to_string(t.state().join("wired.tsv")).unwrap())
+    );
+    let out = t.run(&["uninstall", "--list-wired"], "").success();
+    insta::assert_snapshot!("list_wired", t.redact_all(&out.stdout));
+    // A settings file emptied by hand no longer counts.
+    t.write(".claude/settings.local.json", "{}\n");
+    let out = t.run(&["uninstall", "--list-wired"], "").success();
+    assert_eq!(out.stdout.lines().count(), 1, "{out}");
+    t.run(&["uninstall", "--keep-claude-md"], "").success();
+    let out = t.run(&["uninstall", "--list-wired"], "").success();
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        std::fs::read_to_string(t.state().join("wired.tsv")).unwrap(),
+        "local\t".to_string() + &t.project().display().to_string() + "\n"
+    );
 }
 
 #[test]

@@ -50,6 +50,10 @@ pub enum Error {
     #[error("")]
     Quiet(u8),
 
+    /// Stdout could not be written, for a reason other than its reader going away.
+    #[error("could not write the output: {0}")]
+    Stdout(String),
+
     /// Anything else, with a message that says what to do next.
     #[error("{0}")]
     Message(String),

@@ -22,7 +22,7 @@ use super::install::{read_optional, write_through};
 
 /// Create what is missing, never overwrite what exists.
 pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
-    let mut project = Project::discover(env, None);
+    let mut project = Project::for_command(env);
     if let Some(path) = &args.path {
         set_configured_path(&project, path, env)?;
         project = Project::at(env, project.root.clone());

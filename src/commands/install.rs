@@ -14,7 +14,7 @@ use crate::settings::{self, Registration, SettingsError};
 
 /// Install the hooks in the chosen scope and warn about copies elsewhere.
 pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
-    let project = Project::discover(env, None);
+    let project = Project::for_command(env);
     let path = settings_path(args.scope, &project, env)?;
     let shown = scope::display(&path, &project.root, env);
     let command = match &args.command {

@@ -17,7 +17,7 @@ use super::install::{
 
 /// Remove exactly what `install` and `init` added; keep the handoff itself.
 pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
-    let project = Project::discover(env, None);
+    let project = Project::for_command(env);
     let path = settings_path(args.scope, &project, env)?;
     let shown = scope::display(&path, &project.root, env);
     let old = read_optional(&path)?;

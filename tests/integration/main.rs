@@ -26,6 +26,7 @@ mod plugin;
 mod postmortem;
 mod queue;
 mod robustness;
+mod root;
 mod settings_corpus;
 mod support;
 mod tasks;

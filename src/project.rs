@@ -285,13 +285,18 @@ impl Project {
 /// Postmortems, relative to the project root.
 pub const POSTMORTEMS_DIR: &str = "docs/postmortems";
 
+/// A `--task` that can't name a task.
+#[derive(Debug, thiserror::Error)]
+#[error("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")]
+pub struct BadTask;
+
 /// Whether `id` can name a task: letters, digits, `.`, `_` and `-`, not starting with `.`, at most
 /// 64 characters. (A clap value parser, so `--task ../x` is a usage error.)
-pub fn parse_task(id: &str) -> Result<String, String> {
+pub fn parse_task(id: &str) -> Result<String, BadTask> {
     if task_key(id) == id {
         Ok(id.to_string())
     } else {
-        Err("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into())
+        Err(BadTask)
     }
 }
 

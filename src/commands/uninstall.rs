@@ -38,8 +38,9 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
         None => None,
     };
     let md_new = match &md_old {
-        Some(text) => claude_md::remove(text).map_err(|e| {
-            Error::Message(format!("{md_shown} {e}; fix it by hand, then run again"))
+        Some(text) => claude_md::remove(text).map_err(|problem| Error::ClaudeMd {
+            shown: md_shown.clone(),
+            problem,
         })?,
         None => None,
     };

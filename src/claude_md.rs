@@ -20,24 +20,34 @@ fn newline_of(text: &str) -> &'static str {
     }
 }
 
+/// Why our block can't be found: one marker is there without the other, so where it ends is a
+/// guess we don't make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Markers {
+    #[error("has `{END}` without `{BEGIN}`")]
+    EndWithoutBegin,
+    #[error("has `{BEGIN}` without `{END}`")]
+    BeginWithoutEnd,
+}
+
 /// Where our block is: from the start of `BEGIN` to the end of `END`.
-fn find(text: &str) -> Result<Option<(usize, usize)>, String> {
+fn find(text: &str) -> Result<Option<(usize, usize)>, Markers> {
     let Some(begin) = text.find(BEGIN) else {
         return if text.contains(END) {
-            Err(format!("has `{END}` without `{BEGIN}`"))
+            Err(Markers::EndWithoutBegin)
         } else {
             Ok(None)
         };
     };
     match text[begin..].find(END) {
         Some(end) => Ok(Some((begin, begin + end + END.len()))),
-        None => Err(format!("has `{BEGIN}` without `{END}`")),
+        None => Err(Markers::BeginWithoutEnd),
     }
 }
 
 /// CLAUDE.md with our block added or brought up to date; `None` when it is already current.
 /// A missing file (`existing` = `None`) becomes the block alone.
-pub fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, String> {
+pub fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, Markers> {
     let Some(text) = existing else {
         return Ok(Some(format!("{}\n", block(body, "\n"))));
     };
@@ -63,7 +73,7 @@ pub fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, Stri
 
 /// CLAUDE.md without our block (and the blank line we put before it); `None` when there is no
 /// block. An empty result means the file held nothing else.
-pub fn remove(text: &str) -> Result<Option<String>, String> {
+pub fn remove(text: &str) -> Result<Option<String>, Markers> {
     let Some((from, mut to)) = find(text)? else {
         return Ok(None);
     };
@@ -142,7 +152,13 @@ mod tests {
 
     #[test]
     fn a_broken_block_is_an_error() {
-        assert!(upsert(Some(&format!("{BEGIN}\nx\n")), BODY).is_err());
-        assert!(remove(&format!("x\n{END}\n")).is_err());
+        assert_eq!(
+            upsert(Some(&format!("{BEGIN}\nx\n")), BODY),
+            Err(Markers::BeginWithoutEnd)
+        );
+        assert_eq!(
+            remove(&format!("x\n{END}\n")),
+            Err(Markers::EndWithoutBegin)
+        );
     }
 }

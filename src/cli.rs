@@ -283,12 +283,17 @@ pub enum NextAction {
     },
 }
 
+/// A `--priority` that isn't one.
+#[derive(Debug, thiserror::Error)]
+#[error("a priority is P0, P1 or P2 (P0 is the most urgent)")]
+pub(crate) struct BadPriority;
+
 /// `P0`, `p1`, `2`: a priority from 0 to 9.
-fn parse_priority(s: &str) -> Result<u8, String> {
+fn parse_priority(s: &str) -> Result<u8, BadPriority> {
     let digits = s.trim().trim_start_matches(['P', 'p']);
     match digits.parse::<u8>() {
         Ok(n) if n <= 9 => Ok(n),
-        _ => Err("a priority is P0, P1 or P2 (P0 is the most urgent)".into()),
+        _ => Err(BadPriority),
     }
 }
 

@@ -34,17 +34,67 @@ pub enum Error {
         key: String,
     },
 
-    /// The hook event on stdin could not be understood.
-    #[error("could not read the hook event on stdin: {0}")]
-    HookInput(String),
-
     /// A file the project names leads outside it, into `.git`, or to something that isn't a file.
     #[error(transparent)]
     Refused(#[from] crate::confine::Refused),
 
-    /// The command line asks for something impossible (clap checks the rest); exits 64.
-    #[error("{0}")]
-    Usage(String),
+    /// The handoff (or a task's file) a command reads does not exist yet.
+    #[error("{shown} does not exist: create it with `{create}`")]
+    NoHandoff { shown: String, create: String },
+
+    /// A text file we read is not UTF-8.
+    #[error("{shown} is not UTF-8 text (byte {byte}); convert it to UTF-8, then run again")]
+    NotUtf8 { shown: String, byte: usize },
+
+    /// The folder of the lock that keeps concurrent edits apart can't be made.
+    #[error("{0}: the lock that keeps concurrent edits apart lives there; make it writable, or set HANDOFF_STATE_DIR to a folder that is")]
+    LockFolder(#[source] std::io::Error),
+
+    /// A settings file's JSON is valid but not the shape Claude Code reads.
+    #[error("{}: {problem}; fix it by hand, then run again — it was left untouched", .path.display())]
+    SettingsShape { path: PathBuf, problem: String },
+
+    /// A JSON file we add a key to is not an object.
+    #[error("{}: expected a JSON object; fix it by hand, then run again — it was left untouched", .0.display())]
+    NotAnObject(PathBuf),
+
+    /// CLAUDE.md has one of our markers without the other.
+    #[error("{shown} {problem}; fix it by hand, then run again")]
+    ClaudeMd {
+        shown: String,
+        problem: crate::claude_md::Markers,
+    },
+
+    /// The user scope's settings live in a home folder we can't find.
+    #[error("cannot find the home folder for the user scope; set HOME (or CLAUDE_CONFIG_DIR)")]
+    NoHome,
+
+    /// The hooks need this program's path, and the system won't say it.
+    #[error("could not find this program's own path ({0}); pass it with --command PATH")]
+    OwnPath(#[source] std::io::Error),
+
+    /// `init --path` names an absolute path; the config keeps paths relative to the project.
+    #[error("--path {} must be relative to the project root ({})", .path.display(), .root.display())]
+    AbsolutePath { path: PathBuf, root: PathBuf },
+
+    /// `history show N` or `history diff N` names a copy that isn't there.
+    #[error("there is no copy {n}: there are {count}; `handoff history` lists them")]
+    NoSuchCopy { n: usize, count: usize },
+
+    /// A queue item given by number or words isn't there, or isn't one.
+    #[error("{shown}: {problem}")]
+    Item {
+        shown: String,
+        problem: crate::doc::edit::PickError,
+    },
+
+    /// Words the command needs came out empty (clap checks the rest); exits 64.
+    #[error("the {0} is empty; give it as an argument")]
+    Empty(&'static str),
+
+    /// Stdout could not be written, for a reason other than its reader going away.
+    #[error("could not write the output: {0}")]
+    Stdout(String),
 
     /// A command found problems and has already reported them; exit non-zero without more output.
     #[error("")]
@@ -56,9 +106,6 @@ pub enum Error {
          was changed (--force installs it anyway)"
     )]
     SecondCopy(String),
-    /// Anything else, with a message that says what to do next.
-    #[error("{0}")]
-    Message(String),
 }
 
 impl Error {
@@ -66,7 +113,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Quiet(code) => *code,
-            Error::Usage(_) => EXIT_USAGE,
+            Error::Empty(_) => EXIT_USAGE,
             _ => EXIT_FAILURE,
         }
     }
@@ -98,8 +145,8 @@ mod tests {
     #[test]
     fn usage_errors_never_exit_2() {
         assert_ne!(EXIT_USAGE, 2);
-        assert_ne!(Error::Message("x".into()).exit_code(), 2);
-        assert_eq!(Error::Usage("x".into()).exit_code(), EXIT_USAGE);
+        assert_ne!(Error::NoHome.exit_code(), 2);
+        assert_eq!(Error::Empty("item").exit_code(), EXIT_USAGE);
     }
 
     #[test]

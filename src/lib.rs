@@ -39,6 +39,7 @@ pub mod session_log;
 pub mod settings;
 pub mod staleness;
 pub mod state;
+mod stdout;
 pub mod templates;
 pub mod timefmt;
 pub mod transcript;
@@ -64,7 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     };
     let env = env::Env::from_process();
-    match commands::run(&cli, &env) {
+    match stdout::run(|| commands::run(&cli, &env)) {
         Ok(code) => code,
         // Already reported by the command itself.
         Err(error::Error::Quiet(code)) => ExitCode::from(code),

@@ -8,7 +8,7 @@ use crate::env::Env;
 /// A project as `handoff` sees it.
 #[derive(Debug, Clone)]
 pub struct Project {
-    /// The project root: `$CLAUDE_PROJECT_DIR`, else the event's `cwd`, else the current directory.
+    /// The project root ([`find_root`]).
     pub root: PathBuf,
     /// Settings from `.claude/handoff.json`.
     pub config: Config,
@@ -30,34 +30,108 @@ pub struct Project {
     pub state_root: PathBuf,
 }
 
+/// Why a folder is the project root, for the line that names it when it isn't the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootFrom {
+    /// `$CLAUDE_PROJECT_DIR`.
+    ProjectDir,
+    /// It holds `.claude/handoff.json`.
+    Config,
+    /// It holds `.claude/`.
+    ClaudeFolder,
+    /// It holds the handoff (at the default path).
+    Handoff,
+    /// It is the git work tree's top.
+    Git,
+    /// Nothing above says otherwise.
+    Cwd,
+}
+
+impl RootFrom {
+    /// What chose the root, as the notice names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RootFrom::ProjectDir => "$CLAUDE_PROJECT_DIR",
+            RootFrom::Config => crate::config::CONFIG_PATH,
+            RootFrom::ClaudeFolder => ".claude/",
+            RootFrom::Handoff => crate::config::DEFAULT_PATH,
+            RootFrom::Git => "the git work tree",
+            RootFrom::Cwd => "the current folder",
+        }
+    }
+}
+
+/// The project root every command and hook uses: `$CLAUDE_PROJECT_DIR` when set, else the nearest
+/// folder at or above `start` holding `.claude/handoff.json`, else the nearest holding `.claude/`
+/// or the default handoff, else the git work tree's top, else `start`. The `.claude/` of Claude
+/// Code's own folder (`~/.claude`) is the user's, not a project's.
+pub fn find_root(env: &Env, start: &Path) -> (PathBuf, RootFrom) {
+    if let Some(dir) = env.var("CLAUDE_PROJECT_DIR") {
+        return (absolute(env, Path::new(dir)), RootFrom::ProjectDir);
+    }
+    let start = absolute(env, start);
+    let users = crate::scope::claude_dir(env);
+    let claude_folder = |dir: &Path| {
+        let folder = dir.join(".claude");
+        Some(&folder) != users.as_ref() && folder.is_dir()
+    };
+    let nearest = |holds: &dyn Fn(&Path) -> Option<RootFrom>| {
+        start
+            .ancestors()
+            .find_map(|dir| holds(dir).map(|from| (dir.to_path_buf(), from)))
+    };
+    nearest(&|dir| {
+        (claude_folder(dir) && dir.join(crate::config::CONFIG_PATH).is_file())
+            .then_some(RootFrom::Config)
+    })
+    .or_else(|| {
+        nearest(&|dir| {
+            if claude_folder(dir) {
+                Some(RootFrom::ClaudeFolder)
+            } else {
+                dir.join(crate::config::DEFAULT_PATH)
+                    .is_file()
+                    .then_some(RootFrom::Handoff)
+            }
+        })
+    })
+    .or_else(|| nearest(&|dir| dir.join(".git").exists().then_some(RootFrom::Git)))
+    .unwrap_or((start, RootFrom::Cwd))
+}
+
+/// The line a command prints on stderr when its project root is not the current folder, so
+/// nobody wonders which handoff it read or wrote.
+pub fn root_notice(env: &Env) -> Option<String> {
+    let (root, from) = find_root(env, &env.cwd);
+    (root != env.cwd).then(|| {
+        format!(
+            "handoff: project root: {} (from {})",
+            root.display(),
+            from.describe()
+        )
+    })
+}
+
+fn absolute(env: &Env, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        env.cwd.join(path)
+    }
+}
+
 impl Project {
-    /// Find the project for this process; `event_cwd` is the hook event's `cwd`, if any.
+    /// The project of a hook event: [`find_root`] from the event's `cwd` (else the current folder).
     pub fn discover(env: &Env, event_cwd: Option<&str>) -> Self {
-        let root = env
-            .var("CLAUDE_PROJECT_DIR")
-            .map(PathBuf::from)
-            .or_else(|| event_cwd.filter(|s| !s.is_empty()).map(PathBuf::from))
-            .unwrap_or_else(|| env.cwd.clone());
-        Self::at(env, root)
+        let start = event_cwd
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| env.cwd.clone(), PathBuf::from);
+        Self::at(env, find_root(env, &start).0)
     }
 
-    /// The project a command works on: `$CLAUDE_PROJECT_DIR`, else the nearest folder at or above
-    /// the current one that has `.claude/handoff.json`, the default handoff or `.git`, else the
-    /// current folder.
+    /// The project a command works on: [`find_root`] from the current folder.
     pub fn for_command(env: &Env) -> Self {
-        if env.var("CLAUDE_PROJECT_DIR").is_some() {
-            return Self::discover(env, None);
-        }
-        let markers = [
-            Path::new(crate::config::CONFIG_PATH),
-            Path::new(crate::config::DEFAULT_PATH),
-            Path::new(".git"),
-        ];
-        let found = env
-            .cwd
-            .ancestors()
-            .find(|dir| markers.iter().any(|m| dir.join(m).exists()));
-        Self::at(env, found.unwrap_or(&env.cwd).to_path_buf())
+        Self::at(env, find_root(env, &env.cwd).0)
     }
 
     /// The project rooted at `root`; `$HANDOFF_TASK` selects a task's memory file, and
@@ -211,13 +285,18 @@ impl Project {
 /// Postmortems, relative to the project root.
 pub const POSTMORTEMS_DIR: &str = "docs/postmortems";
 
+/// A `--task` that can't name a task.
+#[derive(Debug, thiserror::Error)]
+#[error("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")]
+pub struct BadTask;
+
 /// Whether `id` can name a task: letters, digits, `.`, `_` and `-`, not starting with `.`, at most
 /// 64 characters. (A clap value parser, so `--task ../x` is a usage error.)
-pub fn parse_task(id: &str) -> Result<String, String> {
+pub fn parse_task(id: &str) -> Result<String, BadTask> {
     if task_key(id) == id {
         Ok(id.to_string())
     } else {
-        Err("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'".into())
+        Err(BadTask)
     }
 }
 
@@ -470,6 +549,46 @@ mod tests {
         let vars = BTreeMap::from([("HOME".to_string(), "/h".to_string())]);
         let e = Env::new(vars, chrono::DateTime::UNIX_EPOCH, root.join("src/deep"));
         assert_eq!(Project::for_command(&e).root, root);
+    }
+
+    #[test]
+    fn the_root_is_the_nearest_marker_in_order_and_never_the_users_claude_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("home/repo");
+        let deep = top.join("pkg/src/deep");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::create_dir_all(dir.path().join("home/.claude")).unwrap();
+        let home = dir.path().join("home").display().to_string();
+        let e = Env::new(
+            BTreeMap::from([("HOME".to_string(), home)]),
+            chrono::DateTime::UNIX_EPOCH,
+            deep.clone(),
+        );
+        let root = |e: &Env| find_root(e, &deep);
+        // Nothing marks a project: ~/.claude is Claude Code's own folder, not one.
+        assert_eq!(root(&e), (deep.clone(), RootFrom::Cwd));
+        std::fs::create_dir_all(top.join(".git")).unwrap();
+        assert_eq!(root(&e), (top.clone(), RootFrom::Git));
+        let handoff = top.join("pkg").join(crate::config::DEFAULT_PATH);
+        let fast = crate::fs_atomic::Durability::Fast;
+        crate::fs_atomic::write(&handoff, b"# H\n", fast).unwrap();
+        assert_eq!(root(&e), (top.join("pkg"), RootFrom::Handoff));
+        std::fs::create_dir_all(deep.join(".claude")).unwrap();
+        assert_eq!(root(&e), (deep.clone(), RootFrom::ClaudeFolder));
+        std::fs::create_dir_all(top.join(".claude")).unwrap();
+        crate::fs_atomic::write(&top.join(crate::config::CONFIG_PATH), b"{}", fast).unwrap();
+        assert_eq!(root(&e), (top.clone(), RootFrom::Config));
+        let e = e.with_var("CLAUDE_PROJECT_DIR", "/elsewhere");
+        assert_eq!(
+            root(&e),
+            (PathBuf::from("/elsewhere"), RootFrom::ProjectDir)
+        );
+        assert_eq!(
+            root_notice(&e).as_deref(),
+            Some("handoff: project root: /elsewhere (from $CLAUDE_PROJECT_DIR)")
+        );
+        let here = e.with_var("CLAUDE_PROJECT_DIR", &deep.display().to_string());
+        assert_eq!(root_notice(&here), None);
     }
 
     #[test]

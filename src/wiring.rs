@@ -17,12 +17,9 @@ use crate::settings::{self, SettingsError};
 
 /// The settings file of `scope`, or an error that says how to fix a missing home folder.
 pub fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathBuf> {
-    let path = scope.settings_path(&project.root, env).ok_or_else(|| {
-        Error::Message(
-            "cannot find the home folder for the user scope; set HOME (or CLAUDE_CONFIG_DIR)"
-                .into(),
-        )
-    })?;
+    let path = scope
+        .settings_path(&project.root, env)
+        .ok_or(Error::NoHome)?;
     // The project's own settings come with the repository: written only if they stay inside it.
     if let Ok(rel) = path.strip_prefix(&project.root) {
         crate::confine::file(&project.root, rel, crate::confine::Named::Settings)?;
@@ -46,10 +43,10 @@ pub fn settings_error(path: &Path, e: &SettingsError) -> Error {
             first_line: *first_line,
             key: key.clone(),
         },
-        SettingsError::Shape(msg) => Error::Message(format!(
-            "{}: {msg}; fix it by hand, then run again — it was left untouched",
-            path.display()
-        )),
+        SettingsError::Shape(problem) => Error::SettingsShape {
+            path: path.to_path_buf(),
+            problem: problem.clone(),
+        },
     }
 }
 
@@ -59,13 +56,12 @@ const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
 /// A file's text, or `None` if it doesn't exist; only a regular file is opened (a FIFO would hang).
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match crate::confine::read_regular(path, MAX_TEXT_FILE) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
-            Error::Message(format!(
-                "{} is not UTF-8 text (byte {}); fix it by hand, then run again",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ))
-        }),
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|e| Error::NotUtf8 {
+                shown: path.display().to_string(),
+                byte: e.utf8_error().valid_up_to(),
+            }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e.into()),
     }

@@ -10,8 +10,11 @@ use crate::error::Result;
 
 /// Print the completion script for `shell`.
 pub(crate) fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    // Built in memory: clap_complete panics on a write error, a closed pipe included.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "handoff", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(shell, &mut Cli::command(), "handoff", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -55,7 +55,7 @@ fn check(name: &'static str, status: Status, message: impl Into<String>) -> Chec
 
 /// Run every check, print them, and exit 1 if any failed.
 pub(crate) fn run(args: &DoctorArgs, env: &Env) -> Result<ExitCode> {
-    let project = Project::discover(env, None);
+    let project = Project::for_command(env);
     let mut checks = vec![binary()];
     checks.extend(hooks(&project, env));
     checks.extend(handoff_file(&project));

@@ -20,11 +20,9 @@ pub(crate) fn run(args: &HistoryArgs, env: &Env) -> Result<ExitCode> {
         let name = n
             .checked_sub(1)
             .and_then(|k| copies.get(k))
-            .ok_or_else(|| {
-                Error::Message(format!(
-                    "there is no copy {n}: there are {}; `handoff history` lists them",
-                    copies.len()
-                ))
+            .ok_or(Error::NoSuchCopy {
+                n,
+                count: copies.len(),
             })?;
         Ok(fs_err::read_to_string(dir.join(name))?)
     };

@@ -21,7 +21,7 @@ use crate::wiring::{self, claude_md_path, confined_claude_md, read_optional, wri
 
 /// Create what is missing, never overwrite what exists.
 pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
-    let mut project = Project::discover(env, None);
+    let mut project = Project::for_command(env);
     if let Some(path) = &args.path {
         set_configured_path(&project, path, env)?;
         project = Project::at(env, project.root.clone());
@@ -62,8 +62,10 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
         templates::CLAUDE_MD,
         &[("handoff", &project.project_handoff_display)],
     );
-    let new = claude_md::upsert(old.as_deref(), &body)
-        .map_err(|e| Error::Message(format!("{shown} {e}; fix it by hand, then run again")))?;
+    let new = claude_md::upsert(old.as_deref(), &body).map_err(|problem| Error::ClaudeMd {
+        shown: shown.clone(),
+        problem,
+    })?;
     match new {
         None => {
             fs_atomic::sweep(&path);
@@ -84,11 +86,10 @@ fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
 /// Save `path` as the handoff's location in `.claude/handoff.json`, keeping the file's other keys.
 fn set_configured_path(project: &Project, path: &Path, env: &Env) -> Result<()> {
     if path.is_absolute() {
-        return Err(Error::Message(format!(
-            "--path {} must be relative to the project root ({})",
-            path.display(),
-            project.root.display()
-        )));
+        return Err(Error::AbsolutePath {
+            path: path.to_path_buf(),
+            root: project.root.clone(),
+        });
     }
     let value = crate::project::display_relative(Path::new(""), path);
     if value == project.config.path {
@@ -102,7 +103,7 @@ fn set_configured_path(project: &Project, path: &Path, env: &Env) -> Result<()> 
     serde_json::from_str::<Value>(&text).map_err(|e| Error::invalid_json(&config, &e))?;
     let root = json_text::parse(&text)
         .filter(|r| matches!(r.kind, json_text::Kind::Object(_)))
-        .ok_or_else(|| Error::Message(format!("{}: expected a JSON object", config.display())))?;
+        .ok_or_else(|| Error::NotAnObject(config.clone()))?;
     let style = Style::detect(&text, &root);
     if let Some(new) = json_text::set_member(&text, &root, "path", &Value::String(value), &style) {
         fs_atomic::write(&config, new.as_bytes(), Durability::Synced)?;

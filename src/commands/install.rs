@@ -15,16 +15,12 @@ use crate::wiring::{
 /// Install the hooks in the chosen scope; refuse a second copy (another scope, the plugin) unless
 /// forced, since every hook would then run twice.
 pub(crate) fn run(args: &InstallArgs, env: &Env) -> Result<ExitCode> {
-    let project = Project::discover(env, None);
+    let project = Project::for_command(env);
     let path = settings_path(args.scope, &project, env)?;
     let shown = scope::display(&path, &project.root, env);
     let command = match &args.command {
         Some(c) => c.clone(),
-        None => std::env::current_exe().map_err(|e| {
-            Error::Message(format!(
-                "could not find this program's own path ({e}); pass it with --command PATH"
-            ))
-        })?,
+        None => std::env::current_exe().map_err(Error::OwnPath)?,
     };
     let registration = Registration::with_command(&command.to_string_lossy());
     let old = read_optional(&path)?;

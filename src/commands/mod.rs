@@ -34,6 +34,15 @@ pub fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
         env = env.with_var("HANDOFF_FILE", &file.to_string_lossy());
     }
     let env = &env;
+    if !matches!(
+        cli.command,
+        Command::Hook | Command::Overview(_) | Command::Completions { .. } | Command::Man { .. }
+    ) {
+        // On stderr, so a pipe of the output stays clean.
+        if let Some(notice) = crate::project::root_notice(env) {
+            eprintln!("{notice}");
+        }
+    }
     match &cli.command {
         Command::Hook => Ok(hook::run(env)),
         Command::Init(args) => init::run(args, env),

@@ -85,7 +85,10 @@ fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> 
 }
 
 fn pick_error(project: &Project, e: &edit::PickError) -> Error {
-    Error::Message(format!("{}: {e}", project.handoff_display))
+    Error::Item {
+        shown: project.handoff_display.clone(),
+        problem: e.clone(),
+    }
 }
 
 fn selector(words: &[String]) -> Result<Selector> {

@@ -26,7 +26,7 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let project = Project::discover(env, None);
+    let project = Project::for_command(env);
     let path = settings_path(args.scope, &project, env)?;
     let shown = scope::display(&path, &project.root, env);
     let old = read_optional(&path)?;
@@ -47,8 +47,9 @@ pub(crate) fn run(args: &UninstallArgs, env: &Env) -> Result<ExitCode> {
         None => None,
     };
     let md_new = match &md_old {
-        Some(text) => claude_md::remove(text).map_err(|e| {
-            Error::Message(format!("{md_shown} {e}; fix it by hand, then run again"))
+        Some(text) => claude_md::remove(text).map_err(|problem| Error::ClaudeMd {
+            shown: md_shown.clone(),
+            problem,
         })?,
         None => None,
     };

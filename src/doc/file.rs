@@ -21,12 +21,9 @@ pub fn read(project: &Project) -> Result<Option<String>> {
 
 /// The handoff's text; a missing file is an error that says how to create one.
 pub fn read_existing(project: &Project) -> Result<String> {
-    read(project)?.ok_or_else(|| {
-        Error::Message(format!(
-            "{} does not exist: create it with `{}`",
-            project.handoff_display,
-            create_hint(project)
-        ))
+    read(project)?.ok_or_else(|| Error::NoHandoff {
+        shown: project.handoff_display.clone(),
+        create: create_hint(project),
     })
 }
 
@@ -39,12 +36,9 @@ pub fn create_hint(project: &Project) -> String {
 }
 
 fn text(project: &Project, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        Error::Message(format!(
-            "{} is not UTF-8 text (byte {}); convert it, then run again",
-            project.handoff_display,
-            e.utf8_error().valid_up_to()
-        ))
+    String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
+        shown: project.handoff_display.clone(),
+        byte: e.utf8_error().valid_up_to(),
     })
 }
 
@@ -70,12 +64,7 @@ pub struct Changed<T> {
 fn lock(project: &Project) -> Result<std::path::PathBuf> {
     let lock = project.lock_file();
     if let Some(dir) = lock.parent() {
-        fs_err::create_dir_all(dir).map_err(|e| {
-            Error::Message(format!(
-                "{e}: the lock that keeps concurrent edits apart lives there; make it writable, or set \
-                 HANDOFF_STATE_DIR to a folder that is"
-            ))
-        })?;
+        fs_err::create_dir_all(dir).map_err(Error::LockFolder)?;
     }
     Ok(lock)
 }
@@ -115,12 +104,10 @@ pub fn change<T>(
 }
 
 /// Words from the command line as one text: joined with spaces, trimmed; empty is a usage error.
-pub fn words(words: &[String], what: &str) -> Result<String> {
+pub fn words(words: &[String], what: &'static str) -> Result<String> {
     let text = words.join(" ").trim().to_string();
     if text.is_empty() {
-        return Err(Error::Usage(format!(
-            "the {what} is empty; give it as an argument"
-        )));
+        return Err(Error::Empty(what));
     }
     Ok(text)
 }

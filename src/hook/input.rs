@@ -56,19 +56,31 @@ where
     Ok(T::deserialize(value).unwrap_or_default())
 }
 
+/// Why the bytes on stdin are not a hook event.
+#[derive(Debug, thiserror::Error)]
+pub enum BadInput {
+    #[error("not UTF-8 ({0})")]
+    NotUtf8(#[from] std::str::Utf8Error),
+    #[error("stdin was empty; run `handoff hook` from a Claude Code hook")]
+    Empty,
+    #[error("expected a JSON object")]
+    NotAnObject,
+    #[error("not a JSON object ({0})")]
+    Json(#[from] serde_json::Error),
+}
+
 impl HookInput {
     /// Parse one event; whitespace around it is fine, anything that isn't a JSON object is not.
-    pub fn parse(bytes: &[u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 ({e})"))?;
-        let text = text.trim();
+    pub fn parse(bytes: &[u8]) -> Result<Self, BadInput> {
+        let text = std::str::from_utf8(bytes)?.trim();
         if text.is_empty() {
-            return Err("stdin was empty; run `handoff hook` from a Claude Code hook".into());
+            return Err(BadInput::Empty);
         }
         // serde would also accept a JSON array as a struct; an event is always an object.
         if !text.starts_with('{') {
-            return Err("expected a JSON object".into());
+            return Err(BadInput::NotAnObject);
         }
-        serde_json::from_str(text).map_err(|e| format!("not a JSON object ({e})"))
+        Ok(serde_json::from_str(text)?)
     }
 }
 

@@ -219,13 +219,24 @@ impl Test {
         self.run_program(Path::new(env!("CARGO_BIN_EXE_handoff")), args, stdin)
     }
 
+    /// Run `handoff <args>` in the project's folder `sub`, which is created.
+    pub fn run_in(&self, sub: &str, args: &[&str]) -> Output {
+        let dir = self.project().join(sub);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        self.run_at(&dir, Path::new(env!("CARGO_BIN_EXE_handoff")), args, "")
+    }
+
     /// Run any program (e.g. `bash install.sh`) in the same world.
     pub fn run_program(&self, program: &Path, args: &[&str], stdin: &str) -> Output {
+        self.run_at(&self.project(), program, args, stdin)
+    }
+
+    fn run_at(&self, cwd: &Path, program: &Path, args: &[&str], stdin: &str) -> Output {
         let mut child = Command::new(program)
             .args(args)
             .env_clear()
             .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .current_dir(self.project())
+            .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -4,7 +4,7 @@ use serde::Serialize;
 /// A hook reply; empty fields are left out.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Reply {
+pub(crate) struct Reply {
     /// Shown to the user, not the model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_message: Option<String>,
@@ -22,7 +22,7 @@ pub struct Reply {
 /// `hookSpecificOutput`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SpecificOutput {
+pub(crate) struct SpecificOutput {
     pub hook_event_name: &'static str,
     pub additional_context: String,
 }
@@ -39,7 +39,7 @@ fn safe(text: String) -> String {
 
 impl Reply {
     /// Context for the model (SessionStart, UserPromptSubmit).
-    pub fn context(event: &'static str, text: String) -> Self {
+    pub(crate) fn context(event: &'static str, text: String) -> Self {
         Self {
             hook_specific_output: Some(SpecificOutput {
                 hook_event_name: event,
@@ -50,7 +50,7 @@ impl Reply {
     }
 
     /// A message for the user.
-    pub fn system_message(text: String) -> Self {
+    pub(crate) fn system_message(text: String) -> Self {
         Self {
             system_message: Some(safe(text)),
             ..Self::default()
@@ -58,7 +58,7 @@ impl Reply {
     }
 
     /// Block the stop; `reason` goes to the model.
-    pub fn block(reason: String) -> Self {
+    pub(crate) fn block(reason: String) -> Self {
         Self {
             decision: Some("block"),
             reason: Some(safe(reason)),
@@ -67,7 +67,7 @@ impl Reply {
     }
 
     /// The reply as one line of JSON.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Serializing plain strings into a String cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -7,7 +7,7 @@ use crate::fs_atomic::{self, Durability};
 const KEEP_COPIES: usize = 50;
 
 /// Answer a PreCompact event.
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     // What the session did so far, before the conversation that shows it is summarised away.
     let reason = match trigger(ctx) {
         "compact" => "compact".to_string(),
@@ -73,7 +73,7 @@ fn trigger<'a>(ctx: &'a Ctx<'_>) -> &'a str {
 }
 
 /// Copies in the history folder, oldest first (their names sort by time).
-pub fn list_copies(dir: &std::path::Path) -> Vec<String> {
+pub(crate) fn list_copies(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()

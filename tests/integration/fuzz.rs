@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use handoff::edit::{self, Role, Selector};
-use handoff::env::Env;
-use handoff::inject;
+use handoff::sanitize;
+use handoff::Env;
 use serde_json::Value;
 
 use crate::support::{corpus, fixtures_dir, NOW};
@@ -273,14 +273,10 @@ fn handoff_files_never_break_the_document_operations() {
             }
         });
         no_panic("inject", seed, &text, || {
-            let safe = inject::sanitize(&text);
+            let safe = sanitize(&text);
             let units = handoff::handoff::utf16_len;
             assert!(units(&safe) <= units(&text), "sanitising made it longer");
-            assert_eq!(
-                inject::sanitize(&safe),
-                safe,
-                "sanitising twice changed more"
-            );
+            assert_eq!(sanitize(&safe), safe, "sanitising twice changed more");
         });
         no_panic("edits", seed, &text, || {
             let role = *rng.pick(&Role::ALL);
@@ -368,7 +364,7 @@ fn hook_events_never_break_the_hook() {
         }
         let shown = String::from_utf8_lossy(&bytes).into_owned();
         let outcome = no_panic("hook", seed, &shown, || {
-            handoff::hook::handle(&bytes, &world.env)
+            handoff::handle_hook(&bytes, &world.env)
         });
         if let Some(reply) = &outcome.reply {
             let v: Value = serde_json::from_str(reply)

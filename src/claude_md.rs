@@ -2,12 +2,12 @@
 //! and removed exactly. Pure: text in, text out.
 
 /// The line that opens our block.
-pub const BEGIN: &str = "<!-- handoff:begin -->";
+pub(crate) const BEGIN: &str = "<!-- handoff:begin -->";
 /// The line that closes our block.
-pub const END: &str = "<!-- handoff:end -->";
+pub(crate) const END: &str = "<!-- handoff:end -->";
 
 /// The block for `body`, markers included, without a final newline.
-pub fn block(body: &str, newline: &str) -> String {
+pub(crate) fn block(body: &str, newline: &str) -> String {
     let body = body.trim().replace("\r\n", "\n").replace('\n', newline);
     format!("{BEGIN}{newline}{body}{newline}{END}")
 }
@@ -23,7 +23,7 @@ fn newline_of(text: &str) -> &'static str {
 /// Why our block can't be found: one marker is there without the other, so where it ends is a
 /// guess we don't make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum Markers {
+pub(crate) enum Markers {
     #[error("has `{END}` without `{BEGIN}`")]
     EndWithoutBegin,
     #[error("has `{BEGIN}` without `{END}`")]
@@ -47,7 +47,7 @@ fn find(text: &str) -> Result<Option<(usize, usize)>, Markers> {
 
 /// CLAUDE.md with our block added or brought up to date; `None` when it is already current.
 /// A missing file (`existing` = `None`) becomes the block alone.
-pub fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, Markers> {
+pub(crate) fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, Markers> {
     let Some(text) = existing else {
         return Ok(Some(format!("{}\n", block(body, "\n"))));
     };
@@ -73,7 +73,7 @@ pub fn upsert(existing: Option<&str>, body: &str) -> Result<Option<String>, Mark
 
 /// CLAUDE.md without our block (and the blank line we put before it); `None` when there is no
 /// block. An empty result means the file held nothing else.
-pub fn remove(text: &str) -> Result<Option<String>, Markers> {
+pub(crate) fn remove(text: &str) -> Result<Option<String>, Markers> {
     let Some((from, mut to)) = find(text)? else {
         return Ok(None);
     };

@@ -9,7 +9,7 @@ use crate::templates::Template;
 /// Keep a session handoff in front of Claude Code across new sessions and compactions.
 #[derive(Debug, Parser)]
 #[command(name = "handoff", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Work on a task's memory file (working/ID/session_memory.md, or "task_path" in
     /// .claude/handoff.json) instead of the project's handoff; default: $HANDOFF_TASK.
     #[arg(long, global = true, value_name = "ID", value_parser = crate::project::parse_task)]
@@ -27,7 +27,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run as a Claude Code hook: read one event on stdin, reply on stdout.
     ///
     /// Wire it for SessionStart, UserPromptSubmit, Stop, PreCompact and SessionEnd. It always exits
@@ -164,7 +164,7 @@ pub enum Command {
 
 /// Options of `handoff init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The template for a new handoff file.
     #[arg(long, short, value_enum, default_value_t)]
     pub template: Template,
@@ -179,7 +179,7 @@ pub struct InitArgs {
 
 /// Options of `handoff install`.
 #[derive(Debug, Args)]
-pub struct InstallArgs {
+pub(crate) struct InstallArgs {
     /// Which settings file to edit.
     #[arg(long, value_enum, default_value_t)]
     pub scope: Scope,
@@ -196,7 +196,7 @@ pub struct InstallArgs {
 
 /// Options of `handoff uninstall`.
 #[derive(Debug, Args)]
-pub struct UninstallArgs {
+pub(crate) struct UninstallArgs {
     /// Which settings file to edit.
     #[arg(long, value_enum, default_value_t)]
     pub scope: Scope,
@@ -214,7 +214,7 @@ pub struct UninstallArgs {
 
 /// Options of `handoff checkpoint`.
 #[derive(Debug, Args)]
-pub struct CheckpointArgs {
+pub(crate) struct CheckpointArgs {
     /// What to record; several words are joined with spaces.
     #[arg(required = true, value_name = "TEXT")]
     pub text: Vec<String>,
@@ -226,7 +226,7 @@ pub struct CheckpointArgs {
 #[derive(Debug, Args, Default)]
 #[group(multiple = false)]
 #[allow(clippy::struct_excessive_bools)] // one flag per kind, at most one set (clap group)
-pub struct CheckpointKind {
+pub(crate) struct CheckpointKind {
     /// A decision and its reason (Key Decisions).
     #[arg(long)]
     pub decision: bool,
@@ -246,14 +246,14 @@ pub struct CheckpointKind {
 
 /// Options of `handoff next`.
 #[derive(Debug, Args)]
-pub struct NextArgs {
+pub(crate) struct NextArgs {
     #[command(subcommand)]
     pub action: Option<NextAction>,
 }
 
 /// What `handoff next` does; without one, it lists the queue.
 #[derive(Debug, Subcommand)]
-pub enum NextAction {
+pub(crate) enum NextAction {
     /// Add an item: after the others of its priority, or at the end.
     ///
     /// Example: handoff next add -p P0 "fix the login redirect"
@@ -299,7 +299,7 @@ fn parse_priority(s: &str) -> Result<u8, BadPriority> {
 
 /// Options of `handoff postmortem`.
 #[derive(Debug, Args)]
-pub struct PostmortemArgs {
+pub(crate) struct PostmortemArgs {
     /// The title; several words are joined with spaces.
     #[arg(required = true, value_name = "TITLE")]
     pub title: Vec<String>,
@@ -307,7 +307,7 @@ pub struct PostmortemArgs {
 
 /// Options of `handoff log`.
 #[derive(Debug, Args)]
-pub struct LogArgs {
+pub(crate) struct LogArgs {
     /// Only the last N entries.
     #[arg(long, short = 'n', value_name = "N")]
     pub last: Option<usize>,
@@ -318,7 +318,7 @@ pub struct LogArgs {
 
 /// Options of `handoff show`.
 #[derive(Debug, Args)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// Print the structure as JSON: sections in order, their items with priority, status and
     /// timestamp (schema in docs/json-schema.md).
     #[arg(long)]
@@ -327,14 +327,14 @@ pub struct ShowArgs {
 
 /// Options of `handoff history`.
 #[derive(Debug, Args)]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     #[command(subcommand)]
     pub action: Option<HistoryAction>,
 }
 
 /// What `handoff history` does; without one, it lists the copies.
 #[derive(Debug, Subcommand)]
-pub enum HistoryAction {
+pub(crate) enum HistoryAction {
     /// Print copy N (1 is the newest).
     ///
     /// Example: handoff history show 2
@@ -353,7 +353,7 @@ pub enum HistoryAction {
 
 /// Options of `handoff status`.
 #[derive(Debug, Args)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Print one JSON object, for scripts and status lines.
     #[arg(long)]
     pub json: bool,
@@ -361,7 +361,7 @@ pub struct StatusArgs {
 
 /// Options of `handoff overview`.
 #[derive(Debug, Args)]
-pub struct OverviewArgs {
+pub(crate) struct OverviewArgs {
     /// Folders to look in; default: the current one.
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
@@ -375,7 +375,7 @@ pub struct OverviewArgs {
 
 /// Options of `handoff check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Fail when HEAD is more than N commits past the handoff's last update.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,
@@ -387,7 +387,7 @@ pub struct CheckArgs {
 
 /// Options of `handoff doctor`.
 #[derive(Debug, Args)]
-pub struct DoctorArgs {
+pub(crate) struct DoctorArgs {
     /// Print the checks as one JSON object, for scripts.
     #[arg(long)]
     pub json: bool,

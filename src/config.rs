@@ -9,25 +9,26 @@ use crate::confine::Named;
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// Where the handoff lives when the config says nothing.
-pub const DEFAULT_PATH: &str = "docs/SESSION-HANDOFF.md";
+pub(crate) const DEFAULT_PATH: &str = "docs/SESSION-HANDOFF.md";
 /// Default budget for everything SessionStart injects, in UTF-16 code units.
-pub const DEFAULT_BUDGET: usize = 9_000;
+pub(crate) const DEFAULT_BUDGET: usize = 9_000;
 /// Claude Code replaces additionalContext longer than this (UTF-16 units) with a file path.
-pub const MAX_BUDGET: usize = 10_000;
+pub(crate) const MAX_BUDGET: usize = 10_000;
 /// Below this there is no room for a useful handoff.
-pub const MIN_BUDGET: usize = 1_000;
+pub(crate) const MIN_BUDGET: usize = 1_000;
 /// The config file, relative to the project root.
-pub const CONFIG_PATH: &str = ".claude/handoff.json";
+pub(crate) const CONFIG_PATH: &str = ".claude/handoff.json";
 /// Where a task's memory lives when the config says nothing; `{task}` is the task's id.
-pub const DEFAULT_TASK_PATH: &str = "working/{task}/session_memory.md";
+pub(crate) const DEFAULT_TASK_PATH: &str = "working/{task}/session_memory.md";
 /// `handoff check`: commits HEAD may be ahead of the handoff's last update.
-pub const DEFAULT_MAX_COMMITS: usize = 20;
+pub(crate) const DEFAULT_MAX_COMMITS: usize = 20;
 /// `handoff check`: sections a handoff must have (`a|b` alternatives, whole words, any case).
-pub const DEFAULT_REQUIRED: &[&str] = &["What's Next|Next Session Start|Remaining Work|Next Steps"];
+pub(crate) const DEFAULT_REQUIRED: &[&str] =
+    &["What's Next|Next Session Start|Remaining Work|Next Steps"];
 
 /// What the Stop hook does when a session did work but left the handoff untouched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StopMode {
+pub(crate) enum StopMode {
     /// Say nothing.
     Off,
     /// Show the user a reminder (`systemMessage`).
@@ -42,7 +43,7 @@ pub enum StopMode {
 
 impl StopMode {
     /// Parse `off`, `remind`, `nudge` or `enforce` (case-insensitive).
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "off" | "none" => Some(Self::Off),
             "remind" => Some(Self::Remind),
@@ -55,7 +56,7 @@ impl StopMode {
 
 /// The project's settings, every field with a working default.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Config {
+pub(crate) struct Config {
     /// The handoff file, relative to the project root.
     pub path: String,
     /// Budget for SessionStart's additionalContext, in UTF-16 units, at most [`MAX_BUDGET`].
@@ -98,7 +99,7 @@ impl Default for Config {
 impl Config {
     /// Read `<root>/.claude/handoff.json`; a missing file gives the defaults, a broken one (or
     /// one that leads outside the project, or isn't a regular file) the defaults plus a warning.
-    pub fn load(root: &Path) -> Self {
+    pub(crate) fn load(root: &Path) -> Self {
         let warn = |warning: String| Self {
             warnings: vec![warning],
             ..Self::default()
@@ -121,7 +122,7 @@ impl Config {
     }
 
     /// Parse the config text; `origin` names it in warnings.
-    pub fn parse(text: &str, origin: &str) -> Self {
+    pub(crate) fn parse(text: &str, origin: &str) -> Self {
         let mut config = Self::default();
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// Which of the project's files a refusal is about, for saying what to do instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Named {
+pub(crate) enum Named {
     /// The handoff (`"path"`, or the default).
     Handoff,
     /// A task's memory file (`"task_path"`).
@@ -50,7 +50,7 @@ impl Named {
 
 /// Why a path the project names is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Why {
+pub(crate) enum Why {
     /// It resolves, symlinks followed, to this path outside the project.
     Outside(PathBuf),
     /// It resolves into a `.git` folder.
@@ -81,7 +81,7 @@ impl std::fmt::Display for Why {
 /// A file the project names that `handoff` will not read or write.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{named} {why}: not read or written; {}", .what.fix())]
-pub struct Refused {
+pub(crate) struct Refused {
     /// The path as the project names it.
     pub named: String,
     pub why: Why,
@@ -92,7 +92,7 @@ pub struct Refused {
 /// lies inside `root` and outside any `.git`. The path returned is under `root` as given, with the
 /// links inside the project resolved: a write then replaces the file a link leads to, never the
 /// link. Nothing is opened.
-pub fn resolve(root: &Path, named: &Path) -> Result<PathBuf, Why> {
+pub(crate) fn resolve(root: &Path, named: &Path) -> Result<PathBuf, Why> {
     let Ok(real_root) = std::fs::canonicalize(root) else {
         // No project folder: nothing under it exists, so only the words can leave it.
         let up = named
@@ -132,12 +132,12 @@ pub fn resolve(root: &Path, named: &Path) -> Result<PathBuf, Why> {
 }
 
 /// [`resolve`] for a file: it must also be a regular file, or not exist yet.
-pub fn file(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
+pub(crate) fn file(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
     resolve_as(root, named, what, std::fs::Metadata::is_file, Why::NotAFile)
 }
 
 /// [`resolve`] for a folder: it must also be a folder, or not exist yet.
-pub fn folder(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
+pub(crate) fn folder(root: &Path, named: &Path, what: Named) -> Result<PathBuf, Refused> {
     resolve_as(
         root,
         named,
@@ -170,7 +170,7 @@ fn resolve_as(
 /// A file the user named themselves (on the command line, in their environment): it may be
 /// anywhere, but must be a regular file or not exist yet. Links are resolved, so writes go to
 /// the file they lead to.
-pub fn users_file(path: &Path) -> Result<PathBuf, Refused> {
+pub(crate) fn users_file(path: &Path) -> Result<PathBuf, Refused> {
     let refused = |why| Refused {
         named: path.display().to_string(),
         why,
@@ -197,7 +197,7 @@ fn shown(named: &Path) -> String {
 }
 
 /// What kind of thing `meta` describes, in a word, for a message.
-pub fn kind(meta: &Metadata) -> &'static str {
+pub(crate) fn kind(meta: &Metadata) -> &'static str {
     let t = meta.file_type();
     if t.is_file() {
         return "file";
@@ -234,7 +234,7 @@ fn not_a_file(path: &Path, kind: &str) -> io::Error {
 
 /// Open `path` for reading if it is a regular file (symlinks followed). Its type is checked
 /// before opening, as opening a FIFO waits for a writer, and again on the open file.
-pub fn open_regular(path: &Path) -> io::Result<fs_err::File> {
+pub(crate) fn open_regular(path: &Path) -> io::Result<fs_err::File> {
     let meta = fs_err::metadata(path)?;
     if !meta.is_file() {
         return Err(not_a_file(path, kind(&meta)));
@@ -249,10 +249,10 @@ pub fn open_regular(path: &Path) -> io::Result<fs_err::File> {
 
 /// The largest handoff read: far past any budget, small enough that a runaway file can't stall a
 /// hook (the model is shown at most 10,000 UTF-16 units of it anyway).
-pub const MAX_HANDOFF_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_HANDOFF_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Read a regular file whole, at most `limit` bytes; a longer one is an error.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use io::Read;
     let file = open_regular(path)?;
     let mut bytes = Vec::new();

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use crate::fs_atomic::{self, Durability};
 
 /// Dated copies kept per project; older ones are removed.
-pub const KEEP: usize = 50;
+pub(crate) const KEEP: usize = 50;
 
 /// Copies in the history folder, oldest first (their names sort by time).
-pub fn list(dir: &Path) -> Vec<String> {
+pub(crate) fn list(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -31,14 +31,19 @@ fn is_copy(name: &str) -> bool {
 }
 
 /// `2026-11-21T12-00-00Z-manual.md`: sorts by time, and says what made it.
-pub fn name(now: DateTime<Utc>, trigger: &str) -> String {
+pub(crate) fn name(now: DateTime<Utc>, trigger: &str) -> String {
     format!("{}-{trigger}.md", now.format("%Y-%m-%dT%H-%M-%SZ"))
 }
 
 /// Save `bytes` as a new copy unless the newest already has these bytes (a compaction can fire
 /// its event several times), then drop all but the newest [`KEEP`]. Returns whether one was
 /// written.
-pub fn save(dir: &Path, bytes: &[u8], now: DateTime<Utc>, trigger: &str) -> std::io::Result<bool> {
+pub(crate) fn save(
+    dir: &Path,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    trigger: &str,
+) -> std::io::Result<bool> {
     let mut copies = list(dir);
     if let Some(newest) = copies.last() {
         if std::fs::read(dir.join(newest)).is_ok_and(|b| b == bytes) {

@@ -2,14 +2,14 @@
 use std::path::PathBuf;
 
 /// Exit code for a command that ran and found problems (e.g. `doctor`, `check`).
-pub const EXIT_FAILURE: u8 = 1;
+pub(crate) const EXIT_FAILURE: u8 = 1;
 /// Exit code for bad command-line usage. Deliberately not 2: Claude Code treats exit 2 from a hook as
 /// "block", so a hook registered with a stale argument must never produce it.
-pub const EXIT_USAGE: u8 = 64;
+pub(crate) const EXIT_USAGE: u8 = 64;
 
 /// Everything that can go wrong in `handoff`.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// A file could not be read or written; fs-err already names the path and the operation.
     #[error(transparent)]
     Io(#[from] std::io::Error),
@@ -110,7 +110,7 @@ pub enum Error {
 
 impl Error {
     /// The process exit code for this error.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Quiet(code) => *code,
             Error::Empty(_) => EXIT_USAGE,
@@ -119,7 +119,7 @@ impl Error {
     }
 
     /// Build an [`Error::InvalidJson`] from a serde_json error.
-    pub fn invalid_json(path: impl Into<PathBuf>, e: &serde_json::Error) -> Self {
+    pub(crate) fn invalid_json(path: impl Into<PathBuf>, e: &serde_json::Error) -> Self {
         let message = e.to_string();
         // serde_json appends " at line L column C"; we print those up front instead.
         let message = message
@@ -136,7 +136,7 @@ impl Error {
 }
 
 /// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

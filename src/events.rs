@@ -2,7 +2,7 @@
 //! which values a matcher is tested against, so `doctor` can flag a hook that never runs (pure).
 
 /// Every hook event of 2.1.328, in the client's order; 2.1.332 adds [`ADDED_IN_2_1_332`].
-pub const EVENTS_2_1_328: [&str; 33] = [
+pub(crate) const EVENTS_2_1_328: [&str; 33] = [
     "PreToolUse",
     "PostToolUse",
     "PostToolUseFailure",
@@ -39,16 +39,16 @@ pub const EVENTS_2_1_328: [&str; 33] = [
 ];
 
 /// The events 2.1.332 added (gating a skill's embedded shell command).
-pub const ADDED_IN_2_1_332: [&str; 1] = ["PreSkillShellCommand"];
+pub(crate) const ADDED_IN_2_1_332: [&str; 1] = ["PreSkillShellCommand"];
 
 /// Whether a supported version of Claude Code fires `event`.
-pub fn is_known(event: &str) -> bool {
+pub(crate) fn is_known(event: &str) -> bool {
     EVENTS_2_1_328.contains(&event) || ADDED_IN_2_1_332.contains(&event)
 }
 
 /// The values a matcher of `event` is tested against, for the events we register whose set is
 /// closed; `None` where anything goes (or the matcher is ignored).
-pub fn matcher_values(event: &str) -> Option<&'static [&'static str]> {
+pub(crate) fn matcher_values(event: &str) -> Option<&'static [&'static str]> {
     match event {
         "SessionStart" => Some(&["startup", "resume", "clear", "compact", "fork"]),
         "PreCompact" | "PostCompact" => Some(&["manual", "auto"]),
@@ -61,7 +61,7 @@ pub fn matcher_values(event: &str) -> Option<&'static [&'static str]> {
 /// fires, or a matcher that names none of the event's values (so the hook never runs) or leaves
 /// out some the handoff needs. Regular expressions (anything beyond names and `|`/`,`) aren't
 /// judged.
-pub fn problem(event: &str, matcher: Option<&str>) -> Option<String> {
+pub(crate) fn problem(event: &str, matcher: Option<&str>) -> Option<String> {
     if !is_known(event) {
         return Some(format!(
             "{event} is not a hook event of Claude Code 2.1.328 or 2.1.332, so this hook never runs"

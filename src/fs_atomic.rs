@@ -10,7 +10,7 @@ use fs_err as fs;
 
 /// How hard to try to keep the bytes across a power cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
+pub(crate) enum Durability {
     /// fsync before the rename: for the user's files (handoff, settings, logs).
     Synced,
     /// Skip fsync: for our own caches and state, which can be rebuilt.
@@ -23,7 +23,7 @@ static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
 const TEMP_ATTEMPTS: usize = 100;
 
 /// Replace `path` with `bytes` atomically, creating parent folders as needed.
-pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Result<()> {
     let (dir, name) = dir_and_name(path);
     fs::create_dir_all(dir)?;
     // The user's files sit in the work tree, where a stranded temp shows; our own state is
@@ -56,7 +56,7 @@ pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> std::io::Resu
 /// Create `path` with `bytes` unless it exists; returns whether it did. Of processes creating the
 /// same name at once exactly one gets `true`, and no reader sees the file half written: the
 /// finished temp file is hard-linked into place, which fails if the name is taken.
-pub fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+pub(crate) fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     let (dir, name) = dir_and_name(path);
     fs::create_dir_all(dir)?;
     sweep_stranded(dir, &name);
@@ -181,7 +181,7 @@ fn is_same_file(path: &Path, _file: &fs::File) -> bool {
 
 /// Remove temp files stranded beside `path` by killed writers, for a command that found nothing to
 /// write this time (a write sweeps them anyway).
-pub fn sweep(path: &Path) {
+pub(crate) fn sweep(path: &Path) {
     let (dir, name) = dir_and_name(path);
     sweep_stranded(dir, &name);
 }
@@ -221,7 +221,7 @@ fn keep_permissions(target: &Path, tmp: &Path) {
 /// on `path` itself would be lost at the rename). `change` gets the current bytes (`None` when the
 /// file is missing) and returns the new ones, or `None` to leave the file alone. Concurrent updaters
 /// take turns, so none loses another's change, and readers see the old file or the new one.
-pub fn update<T, E: From<std::io::Error>>(
+pub(crate) fn update<T, E: From<std::io::Error>>(
     path: &Path,
     lock: &Path,
     change: impl FnOnce(Option<Vec<u8>>) -> Result<(Option<Vec<u8>>, T), E>,
@@ -255,7 +255,7 @@ pub fn update<T, E: From<std::io::Error>>(
 /// Append one record to a log under an exclusive lock, in a single write, so concurrent writers
 /// never interleave or lose lines. A write that fails part-way (a full disk) is rolled back, so no
 /// torn line is left to swallow the next record.
-pub fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
+pub(crate) fn append_line(path: &Path, line: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir)?;
     }

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 /// One step into a document: an object key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The member with this key (the last one, if the key repeats, as JSON parsers do).
     Key(String),
     /// The element at this index.
@@ -26,7 +26,7 @@ pub enum Step {
 
 /// A parsed value and where it sits in the text.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     /// Byte offset of the first character.
     pub start: usize,
     /// Byte offset just past the last character.
@@ -37,7 +37,7 @@ pub struct Node {
 
 /// The shape of a [`Node`].
 #[derive(Debug, Clone)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// `{…}` with its members in order.
     Object(Vec<Member>),
     /// `[…]` with its elements in order.
@@ -48,7 +48,7 @@ pub enum Kind {
 
 /// An object member: `"key": value`.
 #[derive(Debug, Clone)]
-pub struct Member {
+pub(crate) struct Member {
     /// The decoded key.
     pub key: String,
     /// Byte offset of the key's opening quote.
@@ -70,7 +70,7 @@ impl Node {
     }
 
     /// How many members or elements it has.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match &self.kind {
             Kind::Object(m) => m.len(),
             Kind::Array(a) => a.len(),
@@ -79,12 +79,12 @@ impl Node {
     }
 
     /// Whether it has no members or elements.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The member called `key` (the last one, if it repeats).
-    pub fn member(&self, key: &str) -> Option<&Member> {
+    pub(crate) fn member(&self, key: &str) -> Option<&Member> {
         match &self.kind {
             Kind::Object(members) => members.iter().rev().find(|m| m.key == key),
             _ => None,
@@ -92,7 +92,7 @@ impl Node {
     }
 
     /// The node at `path` below this one.
-    pub fn at(&self, path: &[Step]) -> Option<&Node> {
+    pub(crate) fn at(&self, path: &[Step]) -> Option<&Node> {
         let Some((first, rest)) = path.split_first() else {
             return Some(self);
         };
@@ -105,13 +105,13 @@ impl Node {
     }
 
     /// The value as serde_json sees it.
-    pub fn value(&self, text: &str) -> Value {
+    pub(crate) fn value(&self, text: &str) -> Value {
         serde_json::from_str(&text[self.start..self.end]).unwrap_or(Value::Null)
     }
 }
 
 /// Parse `text` (already known to be valid JSON) into a tree of spans.
-pub fn parse(text: &str) -> Option<Node> {
+pub(crate) fn parse(text: &str) -> Option<Node> {
     let mut p = Parser {
         b: text.as_bytes(),
         pos: 0,
@@ -246,7 +246,7 @@ impl Parser<'_> {
 
 /// The layout conventions of a document, detected once and used for everything we add.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Style {
+pub(crate) struct Style {
     /// One level of indentation: two or four spaces, a tab, or whatever the file uses.
     pub unit: String,
     /// `"\r\n"` if the file uses CRLF line endings, else `"\n"`.
@@ -270,7 +270,7 @@ impl Default for Style {
 
 impl Style {
     /// Detect the style of `text`, whose root is `root`.
-    pub fn detect(text: &str, root: &Node) -> Self {
+    pub(crate) fn detect(text: &str, root: &Node) -> Self {
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let minified = !text[root.start..root.end].contains('\n') && !root.is_empty();
         // The unit is the indentation of the first child that starts on a line of its own, less
@@ -339,7 +339,7 @@ fn starts_line(text: &str, pos: usize) -> bool {
 
 /// Something to add to a container.
 #[derive(Debug, Clone, Copy)]
-pub enum Item<'a> {
+pub(crate) enum Item<'a> {
     /// A member, for objects.
     Member(&'a str, &'a Value),
     /// An element, for arrays.
@@ -348,7 +348,7 @@ pub enum Item<'a> {
 
 /// Render a value: objects and arrays of containers one child per line at `base` + unit, arrays of
 /// scalars inline; with `inline`, everything on one line.
-pub fn render(value: &Value, style: &Style, base: &str, inline: bool) -> String {
+pub(crate) fn render(value: &Value, style: &Style, base: &str, inline: bool) -> String {
     let mut out = String::new();
     render_into(&mut out, value, style, base, inline);
     out
@@ -431,7 +431,7 @@ fn splice(text: &str, from: usize, to: usize, with: &str) -> String {
 }
 
 /// Add `item` at the end of `container`, laid out like its neighbours.
-pub fn append(text: &str, container: &Node, item: Item<'_>, style: &Style) -> String {
+pub(crate) fn append(text: &str, container: &Node, item: Item<'_>, style: &Style) -> String {
     let spans = container.child_spans();
     let comma = if style.spaced { ", " } else { "," };
     let Some(&(_, last_end)) = spans.last() else {
@@ -482,7 +482,7 @@ pub fn append(text: &str, container: &Node, item: Item<'_>, style: &Style) -> St
 }
 
 /// Remove the child at `index` of `container`, with the separator that joined it to the others.
-pub fn remove(text: &str, container: &Node, index: usize) -> String {
+pub(crate) fn remove(text: &str, container: &Node, index: usize) -> String {
     let spans = container.child_spans();
     if spans.len() <= 1 {
         return splice(text, container.start + 1, container.end - 1, "");
@@ -495,7 +495,7 @@ pub fn remove(text: &str, container: &Node, index: usize) -> String {
 }
 
 /// Replace `node` with `value`, laid out for the line it starts on.
-pub fn replace(text: &str, node: &Node, value: &Value, style: &Style) -> String {
+pub(crate) fn replace(text: &str, node: &Node, value: &Value, style: &Style) -> String {
     let inline = (!text[node.start..node.end].contains('\n') && !node.is_empty()) || style.minified;
     let base = line_indent(text, node.start).to_string();
     splice(
@@ -508,7 +508,7 @@ pub fn replace(text: &str, node: &Node, value: &Value, style: &Style) -> String 
 
 /// Set `key` in `object` to `value`: replace it if present and different, append it if absent.
 /// Returns `None` when nothing changes.
-pub fn set_member(
+pub(crate) fn set_member(
     text: &str,
     object: &Node,
     key: &str,
@@ -523,7 +523,7 @@ pub fn set_member(
 }
 
 /// Index of the member called `key` in `object` (the last one, if it repeats).
-pub fn member_index(object: &Node, key: &str) -> Option<usize> {
+pub(crate) fn member_index(object: &Node, key: &str) -> Option<usize> {
     match &object.kind {
         Kind::Object(members) => members.iter().rposition(|m| m.key == key),
         _ => None,
@@ -533,7 +533,7 @@ pub fn member_index(object: &Node, key: &str) -> Option<usize> {
 /// A key that appears twice in one object: serde_json and Claude Code keep the last, so an edit
 /// could wake a copy the user never sees. Found in document order, nested objects included.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(crate) struct DuplicateKey {
     /// The decoded key.
     pub key: String,
     /// Byte offset of its first appearance.
@@ -543,7 +543,7 @@ pub struct DuplicateKey {
 }
 
 /// The first key that repeats within one object anywhere under `node`.
-pub fn duplicate_key(node: &Node) -> Option<DuplicateKey> {
+pub(crate) fn duplicate_key(node: &Node) -> Option<DuplicateKey> {
     match &node.kind {
         Kind::Object(members) => members.iter().enumerate().find_map(|(i, m)| {
             let earlier = members[..i].iter().find(|e| e.key == m.key);
@@ -561,7 +561,7 @@ pub fn duplicate_key(node: &Node) -> Option<DuplicateKey> {
 }
 
 /// The 1-based line and column (in characters) of byte offset `pos`, as editors count them.
-pub fn line_column(text: &str, pos: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, pos: usize) -> (usize, usize) {
     let before = &text[..pos.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

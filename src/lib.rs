@@ -1,49 +1,58 @@
 //! `handoff` gives Claude Code a memory that survives new sessions and context compaction.
 //!
-//! Two ways in, both thin: the command line ([`cli`] → [`commands`]) and the hook event on stdin
-//! ([`hook`]). Underneath is a pure core — [`doc`] (the document: outline, roles, packing, edits),
-//! [`transcript`] (what the session did, how full the context is) — and the edges: [`project`]
-//! (where things live), [`confine`] (what a repository names stays inside it), [`state`]
-//! (per-session memory between hook calls), [`staleness`] (git), [`fs_atomic`] (writes that never
+//! Two ways in, both thin: the command line (`cli` → `commands`) and the hook event on stdin
+//! (`hook`). Underneath is a pure core — [`doc`] (the document: outline, roles, packing, edits),
+//! `transcript` (what the session did, how full the context is) — and the edges: `project`
+//! (where things live), `confine` (what a repository names stays inside it), `state`
+//! (per-session memory between hook calls), `staleness` (git), `fs_atomic` (writes that never
 //! leave a torn file).
 //!
-//! Setting up: [`settings`] edits Claude Code's settings.json through [`json_text`], which keeps
-//! every byte it doesn't have to change; [`claude_md`] manages the protocol block in CLAUDE.md;
-//! [`templates`] holds the files `init` writes; [`scope`] says where each settings file lives;
-//! [`wiring`] is what `init`, `install`, `uninstall` and `doctor` share about wiring a project.
+//! Setting up: `settings` edits Claude Code's settings.json through `json_text`, which keeps
+//! every byte it doesn't have to change; `claude_md` manages the protocol block in CLAUDE.md;
+//! `templates` holds the files `init` writes; `scope` says where each settings file lives;
+//! `wiring` is what `init`, `install`, `uninstall` and `doctor` share about wiring a project.
 //!
 //! The memory toolkit: `doc::edit` changes one section of the handoff and keeps every other byte,
-//! `doc::file` runs those edits under a lock; [`session_log`] holds the session digests and
-//! [`postmortem`] the postmortem index, both shown at SessionStart. [`inject`] keeps what the hooks
+//! `doc::file` runs those edits under a lock; `session_log` holds the session digests and
+//! `postmortem` the postmortem index, both shown at SessionStart. `inject` keeps what the hooks
 //! hand the client from forging its tags or hiding text in invisible controls.
 
-pub mod claude_md;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod confine;
-pub mod copies;
+mod claude_md;
+mod cli;
+mod commands;
+mod config;
+mod confine;
+mod copies;
 pub mod doc;
-pub mod env;
-pub mod error;
-pub mod events;
-pub mod fs_atomic;
-pub mod hook;
-pub mod inject;
-pub mod json_text;
-pub mod postmortem;
-pub mod project;
-pub mod redact;
-pub mod scope;
-pub mod session_log;
-pub mod settings;
-pub mod staleness;
-pub mod state;
+mod env;
+mod error;
+mod events;
+mod fs_atomic;
+mod hook;
+mod inject;
+mod json_text;
+mod postmortem;
+mod project;
+mod redact;
+mod scope;
+mod session_log;
+mod settings;
+mod staleness;
+mod state;
 mod stdout;
-pub mod templates;
-pub mod timefmt;
-pub mod transcript;
-pub mod wiring;
+mod templates;
+mod timefmt;
+mod transcript;
+mod wiring;
+
+// The public surface is what the tests outside the crate drive in process, and no more: `run` is
+// the binary; the rest is for tests/integration (fuzz.rs feeds hook events, edits and packing
+// without a process per case; install.rs and digest.rs find the state folder and our hooks).
+pub use env::Env;
+pub use hook::handle as handle_hook;
+pub use inject::sanitize;
+pub use project::project_key;
+pub use settings::{find_ours, is_ours};
 
 use std::ffi::OsString;
 use std::process::ExitCode;

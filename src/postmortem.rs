@@ -6,7 +6,7 @@ use crate::doc::{items, outline, roles, view};
 use crate::templates;
 
 /// Postmortems read for the index at most; the rest are only counted.
-pub const MAX_INDEXED: usize = 20;
+pub(crate) const MAX_INDEXED: usize = 20;
 /// Longest prevention line shown, in characters.
 const MAX_PREVENTION_CHARS: usize = 200;
 /// Bytes of each file read for the index: the title and Prevention are near the top of a short file.
@@ -14,7 +14,7 @@ const MAX_READ: u64 = 64 * 1024;
 
 /// One postmortem, as the index shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Postmortem {
+pub(crate) struct Postmortem {
     /// The file's name in the postmortems folder.
     pub file: String,
     /// `YYYY-MM-DD`, from the file name or its `Date:` line.
@@ -26,7 +26,7 @@ pub struct Postmortem {
 }
 
 /// A file-name-safe slug of a title: lowercase letters and digits joined by `-`.
-pub fn slug(title: &str) -> String {
+pub(crate) fn slug(title: &str) -> String {
     let mut out = String::new();
     for c in title.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {
@@ -47,7 +47,7 @@ pub fn slug(title: &str) -> String {
 }
 
 /// The `n`th name to try for a postmortem: `YYYY-MM-DD-<slug>.md`, then `-2`, `-3`, …
-pub fn file_name(date: &str, title: &str, n: u64) -> String {
+pub(crate) fn file_name(date: &str, title: &str, n: u64) -> String {
     let base = format!("{date}-{}", slug(title));
     if n <= 1 {
         format!("{base}.md")
@@ -67,7 +67,7 @@ fn date_prefix(name: &str) -> Option<&str> {
 }
 
 /// Read a postmortem's title, date and prevention from its text.
-pub fn parse(file: &str, text: &str) -> Postmortem {
+pub(crate) fn parse(file: &str, text: &str) -> Postmortem {
     let text = outline::normalize_newlines(text);
     let s = view::structure(&text);
     let title = s
@@ -121,7 +121,7 @@ pub fn parse(file: &str, text: &str) -> Postmortem {
 
 /// The postmortems SessionStart lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Index {
+pub(crate) struct Index {
     /// The newest [`MAX_INDEXED`], newest first.
     pub list: Vec<Postmortem>,
     /// How many there are in all.
@@ -133,7 +133,7 @@ pub struct Index {
 
 /// The newest [`MAX_INDEXED`] postmortems in `dir` (by the date their names start with, newest
 /// first), and how many there are in all. A missing folder has none.
-pub fn index(dir: &Path) -> Index {
+pub(crate) fn index(dir: &Path) -> Index {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Index::default();
     };

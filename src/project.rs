@@ -7,7 +7,7 @@ use crate::env::Env;
 
 /// A project as `handoff` sees it.
 #[derive(Debug, Clone)]
-pub struct Project {
+pub(crate) struct Project {
     /// The project root ([`find_root`]).
     pub root: PathBuf,
     /// Settings from `.claude/handoff.json`.
@@ -22,6 +22,7 @@ pub struct Project {
     pub task: Option<String>,
     /// The project-wide handoff as shown to people and the model; it differs from
     /// [`Project::handoff`] when a task is selected.
+    #[allow(clippy::struct_field_names)] // the project's handoff, as against a task's
     pub project_handoff_display: String,
     /// This project's (or task's) state folder, outside the work tree so it never shows in
     /// `git status`; each task has its own.
@@ -32,7 +33,7 @@ pub struct Project {
 
 /// Why a folder is the project root, for the line that names it when it isn't the current one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RootFrom {
+pub(crate) enum RootFrom {
     /// `$CLAUDE_PROJECT_DIR`.
     ProjectDir,
     /// It holds `.claude/handoff.json`.
@@ -49,7 +50,7 @@ pub enum RootFrom {
 
 impl RootFrom {
     /// What chose the root, as the notice names it.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             RootFrom::ProjectDir => "$CLAUDE_PROJECT_DIR",
             RootFrom::Config => crate::config::CONFIG_PATH,
@@ -65,7 +66,7 @@ impl RootFrom {
 /// folder at or above `start` holding `.claude/handoff.json`, else the nearest holding `.claude/`
 /// or the default handoff, else the git work tree's top, else `start`. The `.claude/` of Claude
 /// Code's own folder (`~/.claude`) is the user's, not a project's.
-pub fn find_root(env: &Env, start: &Path) -> (PathBuf, RootFrom) {
+pub(crate) fn find_root(env: &Env, start: &Path) -> (PathBuf, RootFrom) {
     if let Some(dir) = env.var("CLAUDE_PROJECT_DIR") {
         return (absolute(env, Path::new(dir)), RootFrom::ProjectDir);
     }
@@ -101,7 +102,7 @@ pub fn find_root(env: &Env, start: &Path) -> (PathBuf, RootFrom) {
 
 /// The line a command prints on stderr when its project root is not the current folder, so
 /// nobody wonders which handoff it read or wrote.
-pub fn root_notice(env: &Env) -> Option<String> {
+pub(crate) fn root_notice(env: &Env) -> Option<String> {
     let (root, from) = find_root(env, &env.cwd);
     (root != env.cwd).then(|| {
         format!(
@@ -122,7 +123,7 @@ fn absolute(env: &Env, path: &Path) -> PathBuf {
 
 impl Project {
     /// The project of a hook event: [`find_root`] from the event's `cwd` (else the current folder).
-    pub fn discover(env: &Env, event_cwd: Option<&str>) -> Self {
+    pub(crate) fn discover(env: &Env, event_cwd: Option<&str>) -> Self {
         let start = event_cwd
             .filter(|s| !s.is_empty())
             .map_or_else(|| env.cwd.clone(), PathBuf::from);
@@ -130,14 +131,14 @@ impl Project {
     }
 
     /// The project a command works on: [`find_root`] from the current folder.
-    pub fn for_command(env: &Env) -> Self {
+    pub(crate) fn for_command(env: &Env) -> Self {
         Self::at(env, find_root(env, &env.cwd).0)
     }
 
     /// The project rooted at `root`; `$HANDOFF_TASK` selects a task's memory file, and
     /// `$HANDOFF_FILE` (the user's own choice, so it may be anywhere) replaces the configured
     /// handoff.
-    pub fn at(env: &Env, root: PathBuf) -> Self {
+    pub(crate) fn at(env: &Env, root: PathBuf) -> Self {
         let root = if root.is_absolute() {
             root
         } else {
@@ -183,22 +184,22 @@ impl Project {
     /// The handoff file to read and write: the configured one with the symlinks inside the project
     /// resolved, or why it is refused (it leads outside the project or into `.git`, or is not a
     /// regular file), in which case nothing may read or write it.
-    pub fn handoff(&self) -> Result<&Path, Refused> {
+    pub(crate) fn handoff(&self) -> Result<&Path, Refused> {
         self.handoff.as_deref().map_err(Clone::clone)
     }
 
     /// Why the handoff is refused, if it is.
-    pub fn refused(&self) -> Option<&Refused> {
+    pub(crate) fn refused(&self) -> Option<&Refused> {
         self.handoff.as_ref().err()
     }
 
     /// Whether the handoff exists (a refused one doesn't, as far as anyone may tell).
-    pub fn handoff_exists(&self) -> bool {
+    pub(crate) fn handoff_exists(&self) -> bool {
         self.handoff().is_ok_and(Path::exists)
     }
 
     /// Whether `path` (from the transcript) names the handoff, as configured or as resolved.
-    pub fn is_handoff(&self, path: &Path) -> bool {
+    pub(crate) fn is_handoff(&self, path: &Path) -> bool {
         let resolved = self.handoff.as_deref().ok();
         [Some(self.handoff_named.as_path()), resolved]
             .into_iter()
@@ -207,7 +208,7 @@ impl Project {
     }
 
     /// The project's name: its folder's.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         self.root.file_name().map_or_else(
             || "this project".into(),
             |n| n.to_string_lossy().into_owned(),
@@ -217,7 +218,7 @@ impl Project {
     /// Git's view of the handoff's age, from the cache in the state folder when HEAD and the
     /// handoff haven't moved (hooks, `status`, `check` and `overview` share it); git gets
     /// `deadline` to answer.
-    pub fn staleness(
+    pub(crate) fn staleness(
         &self,
         deadline: std::time::Duration,
     ) -> Result<Option<crate::staleness::Staleness>, crate::staleness::GitError> {
@@ -229,7 +230,7 @@ impl Project {
     }
 
     /// When the handoff last changed, if it exists.
-    pub fn handoff_modified(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+    pub(crate) fn handoff_modified(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         std::fs::metadata(self.handoff().ok()?)
             .and_then(|m| m.modified())
             .ok()
@@ -237,14 +238,14 @@ impl Project {
     }
 
     /// The folder of postmortems, shared by every task, or why it is refused.
-    pub fn postmortems_dir(&self) -> Result<PathBuf, Refused> {
+    pub(crate) fn postmortems_dir(&self) -> Result<PathBuf, Refused> {
         confine::folder(&self.root, Path::new(POSTMORTEMS_DIR), Named::Postmortems)
     }
 
     /// The lock taken around every read-modify-write of the handoff. It lives in the state root,
     /// keyed by the handoff's real path, so every process that edits the file takes the same lock
     /// whichever way it named the project.
-    pub fn lock_file(&self) -> PathBuf {
+    pub(crate) fn lock_file(&self) -> PathBuf {
         let handoff = self.handoff().unwrap_or(&self.handoff_named);
         let real = handoff
             .parent()
@@ -258,18 +259,18 @@ impl Project {
     }
 
     /// Folder of per-session state files.
-    pub fn sessions_dir(&self) -> PathBuf {
+    pub(crate) fn sessions_dir(&self) -> PathBuf {
         self.state_dir.join("sessions")
     }
 
     /// Folder of dated copies of the handoff, saved before each compaction.
-    pub fn history_dir(&self) -> PathBuf {
+    pub(crate) fn history_dir(&self) -> PathBuf {
         self.state_dir.join("history")
     }
 
     /// Folder of the previous content of the settings files `install` and `uninstall` change:
     /// the project's state, shared by its tasks, so no backup lands in the work tree.
-    pub fn backups_dir(&self) -> PathBuf {
+    pub(crate) fn backups_dir(&self) -> PathBuf {
         self.state_root
             .join("projects")
             .join(project_key(&self.root))
@@ -277,22 +278,22 @@ impl Project {
     }
 
     /// The session log: one JSON line per finished session.
-    pub fn session_log(&self) -> PathBuf {
+    pub(crate) fn session_log(&self) -> PathBuf {
         self.state_dir.join("sessions.jsonl")
     }
 }
 
 /// Postmortems, relative to the project root.
-pub const POSTMORTEMS_DIR: &str = "docs/postmortems";
+pub(crate) const POSTMORTEMS_DIR: &str = "docs/postmortems";
 
 /// A `--task` that can't name a task.
 #[derive(Debug, thiserror::Error)]
 #[error("a task id is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")]
-pub struct BadTask;
+pub(crate) struct BadTask;
 
 /// Whether `id` can name a task: letters, digits, `.`, `_` and `-`, not starting with `.`, at most
 /// 64 characters. (A clap value parser, so `--task ../x` is a usage error.)
-pub fn parse_task(id: &str) -> Result<String, BadTask> {
+pub(crate) fn parse_task(id: &str) -> Result<String, BadTask> {
     if task_key(id) == id {
         Ok(id.to_string())
     } else {
@@ -302,7 +303,7 @@ pub fn parse_task(id: &str) -> Result<String, BadTask> {
 
 /// A task id as a file-name-safe key: the id itself when it is safe, else its safe characters
 /// plus a hash of the whole (so a `$HANDOFF_TASK` of `../x` can't leave the project).
-pub fn task_key(id: &str) -> String {
+pub(crate) fn task_key(id: &str) -> String {
     let safe = !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('.')
@@ -325,7 +326,7 @@ pub fn task_key(id: &str) -> String {
 /// sees `$CLAUDE_PLUGIN_DATA`, so the plugin's data folder is used only without a home folder. A
 /// relative value is ignored, as the XDG rules say: it would put the state inside whatever folder
 /// we run in.
-pub fn state_root(env: &Env) -> PathBuf {
+pub(crate) fn state_root(env: &Env) -> PathBuf {
     let absolute = |key: &str| env.var(key).map(Path::new).filter(|p| p.is_absolute());
     if let Some(dir) = absolute("HANDOFF_STATE_DIR") {
         return dir.to_path_buf();
@@ -369,14 +370,14 @@ pub fn project_key(root: &Path) -> String {
 }
 
 /// FNV-1a, 64 bit: a stable hash (unlike std's, which may change between Rust releases).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
 /// `path` relative to `root` when inside it, with `/` separators; else `path` as it is.
-pub fn display_relative(root: &Path, path: &Path) -> String {
+pub(crate) fn display_relative(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
         Ok(rel) => rel
             .components()

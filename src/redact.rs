@@ -10,7 +10,7 @@ use std::fmt;
 
 /// What a secret is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Anthropic,
     OpenAi,
     GitHub,
@@ -36,7 +36,7 @@ pub enum Kind {
 
 impl Kind {
     /// The name shown in `[REDACTED <kind>]` and by `check`.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Kind::Anthropic => "anthropic key",
             Kind::OpenAi => "openai key",
@@ -67,14 +67,14 @@ impl fmt::Display for Kind {
 
 /// A secret in a text: its line (1-based) and kind, never its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub line: usize,
     pub kind: Kind,
 }
 
 /// `text` with every secret value replaced by `[REDACTED <kind>]`; borrowed when there is none.
 /// Redacting twice changes nothing more.
-pub fn redact(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact(text: &str) -> Cow<'_, str> {
     let mut out = String::new();
     let mut last = 0;
     let mut found = false;
@@ -94,7 +94,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 }
 
 /// Redact each string of a list in place.
-pub fn redact_all(list: &mut [String]) {
+pub(crate) fn redact_all(list: &mut [String]) {
     for s in list {
         if let Cow::Owned(r) = redact(s) {
             *s = r;
@@ -103,7 +103,7 @@ pub fn redact_all(list: &mut [String]) {
 }
 
 /// Every secret in `text`, in order, with the line it starts on.
-pub fn find(text: &str) -> Vec<Finding> {
+pub(crate) fn find(text: &str) -> Vec<Finding> {
     let bytes = text.as_bytes();
     let mut line = 1;
     let mut counted = 0;

@@ -5,7 +5,7 @@ use crate::env::Env;
 
 /// Which settings file to edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// `.claude/settings.json`: shared with everyone who clones the project.
     #[default]
     Project,
@@ -17,10 +17,10 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, in the order Claude Code's docs list them.
-    pub const ALL: [Scope; 3] = [Scope::User, Scope::Project, Scope::Local];
+    pub(crate) const ALL: [Scope; 3] = [Scope::User, Scope::Project, Scope::Local];
 
     /// The scope's name as typed on the command line.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Scope::Project => "project",
             Scope::Local => "local",
@@ -29,7 +29,7 @@ impl Scope {
     }
 
     /// The scope's settings file for the project at `root`; `None` for `user` without a home.
-    pub fn settings_path(self, root: &Path, env: &Env) -> Option<PathBuf> {
+    pub(crate) fn settings_path(self, root: &Path, env: &Env) -> Option<PathBuf> {
         match self {
             Scope::Project => Some(root.join(".claude").join("settings.json")),
             Scope::Local => Some(root.join(".claude").join("settings.local.json")),
@@ -39,14 +39,14 @@ impl Scope {
 }
 
 /// Claude Code's own folder: `$CLAUDE_CONFIG_DIR`, else `~/.claude`.
-pub fn claude_dir(env: &Env) -> Option<PathBuf> {
+pub(crate) fn claude_dir(env: &Env) -> Option<PathBuf> {
     env.var("CLAUDE_CONFIG_DIR")
         .map(PathBuf::from)
         .or_else(|| env.home().map(|h| h.join(".claude")))
 }
 
 /// A path as shown to the user: relative inside the project, `~/…` inside the home folder.
-pub fn display(path: &Path, root: &Path, env: &Env) -> String {
+pub(crate) fn display(path: &Path, root: &Path, env: &Env) -> String {
     if let Ok(rel) = path.strip_prefix(root) {
         return crate::project::display_relative(root, &root.join(rel));
     }

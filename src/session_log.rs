@@ -14,7 +14,7 @@ const TAIL_BYTES: u64 = 256 * 1024;
 /// One digest of a session, as far as it got.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Claude Code's session id.
     pub session_id: String,
     /// When the session started, RFC 3339.
@@ -43,24 +43,24 @@ pub struct Entry {
 
 impl Entry {
     /// When this digest was written.
-    pub fn end_time(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn end_time(&self) -> Option<DateTime<Utc>> {
         DateTime::parse_from_rfc3339(&self.end)
             .ok()
             .map(|t| t.with_timezone(&Utc))
     }
 
     /// Files changed; entries written before the count existed have only the list.
-    pub fn files_count(&self) -> usize {
+    pub(crate) fn files_count(&self) -> usize {
         self.files_total.max(self.files_touched.len())
     }
 
     /// Whether it was written before a compaction rather than at the session's end.
-    pub fn before_compaction(&self) -> bool {
+    pub(crate) fn before_compaction(&self) -> bool {
         self.reason.starts_with("compact")
     }
 
     /// "3 prompts, 2 files changed, 1 failed command; handoff not updated"
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
@@ -91,13 +91,13 @@ impl Entry {
 }
 
 /// Append one entry, secrets redacted.
-pub fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
+pub(crate) fn append(path: &Path, entry: &Entry) -> std::io::Result<()> {
     let json = serde_json::to_string(&entry.clone().redacted()).map_err(std::io::Error::other)?;
     fs_atomic::append_line(path, &json)
 }
 
 /// Every entry, oldest first; lines that don't parse are skipped. A missing log is empty.
-pub fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
+pub(crate) fn read(path: &Path) -> std::io::Result<Vec<Entry>> {
     match fs_err::read(path) {
         Ok(bytes) => Ok(parse(&bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -116,7 +116,7 @@ fn parse(bytes: &[u8]) -> Vec<Entry> {
 }
 
 /// The newest entries (from the log's last 256 KB), oldest first. Cheap on a long log.
-pub fn tail(path: &Path) -> Vec<Entry> {
+pub(crate) fn tail(path: &Path) -> Vec<Entry> {
     let Ok(mut file) = std::fs::File::open(path) else {
         return Vec::new();
     };
@@ -140,7 +140,7 @@ pub fn tail(path: &Path) -> Vec<Entry> {
 
 /// The newest entry, reading only as much of the log's end as it takes (this runs at every
 /// session start).
-pub fn last(path: &Path) -> Option<Entry> {
+pub(crate) fn last(path: &Path) -> Option<Entry> {
     let mut file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     for window in [16 * 1024, TAIL_BYTES] {
@@ -166,7 +166,7 @@ pub fn last(path: &Path) -> Option<Entry> {
 }
 
 /// Sessions with a digest written after `since` (counted once each, from the log's end).
-pub fn sessions_since(entries: &[Entry], since: DateTime<Utc>) -> usize {
+pub(crate) fn sessions_since(entries: &[Entry], since: DateTime<Utc>) -> usize {
     let mut seen: Vec<&str> = Vec::new();
     for e in entries.iter().rev() {
         // `end` is kept to the second: a session that ended in the same second as `since` may have

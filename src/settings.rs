@@ -9,13 +9,13 @@ use serde_json::{Map, Value};
 use crate::json_text::{self, Item, Kind, Node, Step, Style};
 
 /// The plugin's hook file, the one source of the registration.
-pub const PLUGIN_HOOKS_JSON: &str = include_str!("../plugin/hooks/hooks.json");
+pub(crate) const PLUGIN_HOOKS_JSON: &str = include_str!("../plugin/hooks/hooks.json");
 /// The command the plugin's hook file runs; `install` puts the binary's own path in its place.
-pub const PLUGIN_COMMAND: &str = "${CLAUDE_PLUGIN_ROOT}/bin/handoff";
+pub(crate) const PLUGIN_COMMAND: &str = "${CLAUDE_PLUGIN_ROOT}/bin/handoff";
 
 /// What goes wrong when editing a settings file.
 #[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
+pub(crate) enum SettingsError {
     /// The file is not valid JSON.
     #[error("not valid JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -35,13 +35,13 @@ pub enum SettingsError {
 
 /// `handoff`'s hooks: for each event, in order, the matcher group to register.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Registration {
+pub(crate) struct Registration {
     events: Vec<(String, Value)>,
 }
 
 impl Registration {
     /// The registration exactly as the plugin ships it.
-    pub fn plugin() -> Self {
+    pub(crate) fn plugin() -> Self {
         let doc: Value = serde_json::from_str(PLUGIN_HOOKS_JSON).unwrap_or_default();
         let events = doc
             .get("hooks")
@@ -62,7 +62,7 @@ impl Registration {
     }
 
     /// The plugin's registration with `command` (an absolute path) as the program to run.
-    pub fn with_command(command: &str) -> Self {
+    pub(crate) fn with_command(command: &str) -> Self {
         let mut reg = Self::plugin();
         for (_, group) in &mut reg.events {
             for handler in handlers_mut(group) {
@@ -75,12 +75,13 @@ impl Registration {
     }
 
     /// The events registered, in order.
-    pub fn events(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn events(&self) -> impl Iterator<Item = &str> {
         self.events.iter().map(|(e, _)| e.as_str())
     }
 
-    /// The `hooks` object this registration amounts to.
-    pub fn to_hooks_value(&self) -> Value {
+    /// The `hooks` object this registration amounts to (the plugin's file is checked against it).
+    #[cfg(test)]
+    pub(crate) fn to_hooks_value(&self) -> Value {
         let mut map = Map::new();
         for (event, group) in &self.events {
             let list = map
@@ -147,7 +148,7 @@ impl Found {
 
 /// The result of an edit: the new text, and one line per change (empty when nothing changed).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
+pub(crate) struct Edit {
     /// The whole file after the edit.
     pub text: String,
     /// What changed, e.g. `SessionStart: added`.
@@ -171,7 +172,7 @@ pub fn is_ours(handler: &Value) -> bool {
 
 /// Whether a handler that isn't ours still runs `handoff hook`, e.g. `handoff hook && notify-send
 /// done` or `handoff hook --verbose`: `install` leaves it alone, so the event would run twice.
-pub fn runs_handoff_hook(handler: &Value) -> bool {
+pub(crate) fn runs_handoff_hook(handler: &Value) -> bool {
     if is_ours(handler) || handler.get("type").and_then(Value::as_str) != Some("command") {
         return false;
     }
@@ -230,7 +231,7 @@ fn shell_words(command: &str, max: usize) -> Vec<String> {
 }
 
 /// Whether the settings enable the `handoff` plugin (`"enabledPlugins": {"handoff@…": true}`).
-pub fn plugin_enabled(settings: &Value) -> bool {
+pub(crate) fn plugin_enabled(settings: &Value) -> bool {
     settings
         .get("enabledPlugins")
         .and_then(Value::as_object)
@@ -246,7 +247,7 @@ pub fn find_ours(text: &str) -> Vec<Found> {
 }
 
 /// Handlers in `text` that run `handoff hook` but aren't ours ([`runs_handoff_hook`]).
-pub fn find_lookalikes(text: &str) -> Vec<Found> {
+pub(crate) fn find_lookalikes(text: &str) -> Vec<Found> {
     find_valid(text, runs_handoff_hook)
 }
 
@@ -298,7 +299,7 @@ fn find_where(text: &str, root: &Node, wanted: fn(&Value) -> bool) -> Vec<Found>
 }
 
 /// Whether `install` and `uninstall` could edit `text`: one JSON object, no key twice in one object.
-pub fn check(text: &str) -> Result<(), SettingsError> {
+pub(crate) fn check(text: &str) -> Result<(), SettingsError> {
     if text.trim().is_empty() {
         return Ok(());
     }
@@ -338,7 +339,7 @@ fn is_null(text: &str, node: &Node) -> bool {
 
 /// Add our hooks to `text`, or update ours in place (e.g. a new binary path), keeping the rest.
 /// An empty file counts as `{}`. Running it on its own output changes nothing.
-pub fn install(text: &str, registration: &Registration) -> Result<Edit, SettingsError> {
+pub(crate) fn install(text: &str, registration: &Registration) -> Result<Edit, SettingsError> {
     let mut text = if text.trim().is_empty() {
         "{}\n".to_string()
     } else {
@@ -482,7 +483,7 @@ fn remove_found(text: &str, root: &Node, found: &Found) -> String {
 }
 
 /// Remove every one of our handlers from `text`, and whatever that leaves empty; keep the rest.
-pub fn uninstall(text: &str) -> Result<Edit, SettingsError> {
+pub(crate) fn uninstall(text: &str) -> Result<Edit, SettingsError> {
     let mut text = text.to_string();
     let mut changes = Vec::new();
     if text.trim().is_empty() {

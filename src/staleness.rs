@@ -12,20 +12,20 @@ use serde::{Deserialize, Serialize};
 use crate::fs_atomic::{self, Durability};
 
 /// Commits walked at most; beyond that the count is shown as "N+".
-pub const WALK_LIMIT: usize = 500;
+pub(crate) const WALK_LIMIT: usize = 500;
 /// Changed paths named in the header.
-pub const TOP_PATHS: usize = 3;
+pub(crate) const TOP_PATHS: usize = 3;
 
 /// How long git may take in SessionStart and PreCompact, well inside the hooks' 10 s timeout.
-pub const HOOK_DEADLINE: Duration = Duration::from_secs(3);
+pub(crate) const HOOK_DEADLINE: Duration = Duration::from_secs(3);
 /// How long git may take in SessionEnd, whose hooks share 1.5 s.
-pub const SESSION_END_DEADLINE: Duration = Duration::from_millis(500);
+pub(crate) const SESSION_END_DEADLINE: Duration = Duration::from_millis(500);
 /// How long git may take for a command: nobody times those out, but CI shouldn't hang.
-pub const COMMAND_DEADLINE: Duration = Duration::from_secs(10);
+pub(crate) const COMMAND_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Why git's view of the handoff is missing; what needs it goes on without.
 #[derive(Debug, thiserror::Error)]
-pub enum GitError {
+pub(crate) enum GitError {
     /// There is no `git` to run.
     #[error("git is not installed or not on PATH; install it to see commits since the handoff was updated")]
     NotInstalled,
@@ -44,7 +44,7 @@ pub enum GitError {
 }
 
 /// "3 s", "0.5 s"
-pub fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     let ms = d.as_millis();
     if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
@@ -56,7 +56,7 @@ pub fn seconds(d: Duration) -> String {
 /// Git's view of the handoff's age.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Staleness {
+pub(crate) struct Staleness {
     /// The checked-out branch; `None` when HEAD is detached.
     pub branch: Option<String>,
     /// Commits on HEAD since the handoff was last committed or modified.
@@ -69,7 +69,7 @@ pub struct Staleness {
 
 /// A repository found above the project root.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Repo {
+pub(crate) struct Repo {
     /// The work tree's top folder.
     pub top: PathBuf,
     /// The `.git` folder (for a linked worktree, its private one).
@@ -80,7 +80,7 @@ pub struct Repo {
 
 impl Repo {
     /// Find the repository containing `start`, without running git; `Ok(None)` when there is none.
-    pub fn find(start: &Path) -> Result<Option<Self>, GitError> {
+    pub(crate) fn find(start: &Path) -> Result<Option<Self>, GitError> {
         let mut dir = Some(start);
         while let Some(d) = dir {
             let dot_git = d.join(".git");
@@ -126,7 +126,7 @@ impl Repo {
     }
 
     /// The branch name (if any) and the commit HEAD points at (if any), read from files.
-    pub fn head(&self) -> (Option<String>, Option<String>) {
+    pub(crate) fn head(&self) -> (Option<String>, Option<String>) {
         let Ok(head) = std::fs::read_to_string(self.git_dir.join("HEAD")) else {
             return (None, None);
         };
@@ -166,7 +166,7 @@ struct Cached {
 
 /// Staleness of `handoff` (absolute), using and refreshing the cache at `cache`; git is stopped
 /// when it runs past `deadline`. `Ok(None)` when the project isn't in a git repository.
-pub fn check(
+pub(crate) fn check(
     root: &Path,
     handoff: &Path,
     cache: &Path,
@@ -340,7 +340,7 @@ fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitErr
 
 /// A commit from `git log`: time and changed paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     /// Committer time, seconds since the epoch.
     pub time: u64,
     /// Paths the commit changed, relative to the work tree's top.
@@ -348,7 +348,7 @@ pub struct LogEntry {
 }
 
 /// Parse `git log --format=%x1e%H %ct --name-only`.
-pub fn parse_log(text: &str) -> Vec<LogEntry> {
+pub(crate) fn parse_log(text: &str) -> Vec<LogEntry> {
     text.split('\x1e')
         .filter_map(|record| {
             let mut lines = record.lines();
@@ -366,7 +366,7 @@ pub fn parse_log(text: &str) -> Vec<LogEntry> {
 
 /// Count commits, newest first, until one that committed the handoff, or — when the handoff has
 /// uncommitted changes made at `modified_at` — one older than that.
-pub fn walk(log: &[LogEntry], rel: &str, modified_at: Option<u64>) -> Staleness {
+pub(crate) fn walk(log: &[LogEntry], rel: &str, modified_at: Option<u64>) -> Staleness {
     let mut count = 0;
     let mut found = false;
     let mut touched: Vec<(String, usize)> = Vec::new();

@@ -11,14 +11,14 @@ use crate::fs_atomic::{self, Durability};
 use crate::transcript;
 
 /// Edited files kept by name; past this only the count grows, so state stays small.
-pub const MAX_EDITED: usize = 200;
+pub(crate) const MAX_EDITED: usize = 200;
 
 /// Session files untouched for this long are deleted.
-pub const PRUNE_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
+pub(crate) const PRUNE_AFTER: Duration = Duration::from_secs(14 * 24 * 3600);
 
 /// Enough of a file's identity to tell whether it changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint {
+pub(crate) struct Fingerprint {
     /// Size in bytes.
     pub len: u64,
     /// Modification time, nanoseconds since the Unix epoch.
@@ -29,7 +29,7 @@ pub struct Fingerprint {
 
 impl Fingerprint {
     /// Fingerprint `path`; `None` when it doesn't exist or can't be read.
-    pub fn of(path: &Path) -> Option<Self> {
+    pub(crate) fn of(path: &Path) -> Option<Self> {
         let bytes = std::fs::read(path).ok()?;
         let meta = std::fs::metadata(path).ok()?;
         Some(Self {
@@ -40,7 +40,7 @@ impl Fingerprint {
     }
 
     /// Whether `path` still has this content; checks size and time first, reading only when needed.
-    pub fn matches(self, path: &Path) -> bool {
+    pub(crate) fn matches(self, path: &Path) -> bool {
         let Ok(meta) = std::fs::metadata(path) else {
             return false;
         };
@@ -65,7 +65,7 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 /// What one session remembers between hook calls.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SessionState {
+pub(crate) struct SessionState {
     /// Claude Code's session id.
     pub session_id: String,
     /// When SessionStart (or the first hook call) saw this session.
@@ -112,7 +112,7 @@ pub struct SessionState {
 /// A version of the handoff given to a session: hashes of the whole and of each section.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Given {
+pub(crate) struct Given {
     /// When it was given.
     pub at: Option<DateTime<Utc>>,
     /// FNV-1a of the whole text (line endings as LF).
@@ -123,7 +123,7 @@ pub struct Given {
 
 impl SessionState {
     /// A fresh state for a session starting now.
-    pub fn new(session_id: &str, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(session_id: &str, now: DateTime<Utc>) -> Self {
         Self {
             session_id: session_id.to_string(),
             started_at: Some(now),
@@ -132,7 +132,7 @@ impl SessionState {
     }
 
     /// Whether the handoff at `path` differs from how it was at the start of the session.
-    pub fn handoff_changed(&self, path: &Path) -> bool {
+    pub(crate) fn handoff_changed(&self, path: &Path) -> bool {
         match self.handoff_at_start {
             Some(fp) => !fp.matches(path),
             None => path.exists(),
@@ -140,12 +140,12 @@ impl SessionState {
     }
 
     /// Distinct files edited; state saved before the count existed has only the list.
-    pub fn edited_count(&self) -> usize {
+    pub(crate) fn edited_count(&self) -> usize {
         self.edited_total.max(self.edited.len())
     }
 
     /// Fold in what the transcript showed since the last read; returns the assistant messages read.
-    pub fn absorb(&mut self, activity: transcript::Activity) -> Vec<String> {
+    pub(crate) fn absorb(&mut self, activity: transcript::Activity) -> Vec<String> {
         self.edited_total = self.edited_count();
         self.edited.truncate(MAX_EDITED);
         let mut known: HashSet<String> = self.edited.iter().cloned().collect();
@@ -189,12 +189,12 @@ impl SessionState {
 }
 
 /// What [`SessionState::last_text`] keeps of a message.
-pub fn text_hash(text: &str) -> u64 {
+pub(crate) fn text_hash(text: &str) -> u64 {
     crate::project::fnv1a64(text.trim().as_bytes())
 }
 
 /// The file that holds a session's state.
-pub fn path_for(sessions_dir: &Path, session_id: &str) -> PathBuf {
+pub(crate) fn path_for(sessions_dir: &Path, session_id: &str) -> PathBuf {
     let safe = !session_id.is_empty()
         && session_id.len() <= 128
         && session_id
@@ -209,7 +209,7 @@ pub fn path_for(sessions_dir: &Path, session_id: &str) -> PathBuf {
 }
 
 /// Load a session's state; `Ok(None)` when there is none yet. A damaged file counts as none.
-pub fn load(sessions_dir: &Path, session_id: &str) -> std::io::Result<Option<SessionState>> {
+pub(crate) fn load(sessions_dir: &Path, session_id: &str) -> std::io::Result<Option<SessionState>> {
     match fs_err::read(path_for(sessions_dir, session_id)) {
         Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -220,14 +220,14 @@ pub fn load(sessions_dir: &Path, session_id: &str) -> std::io::Result<Option<Ses
 /// A session's state could not be saved (a read-only or full disk, a file in the way).
 #[derive(Debug, thiserror::Error)]
 #[error("could not save session state: {source}")]
-pub struct SaveError {
+pub(crate) struct SaveError {
     /// The sessions folder.
     pub dir: PathBuf,
     pub source: std::io::Error,
 }
 
 /// Save a session's state.
-pub fn save(sessions_dir: &Path, state: &SessionState) -> Result<(), SaveError> {
+pub(crate) fn save(sessions_dir: &Path, state: &SessionState) -> Result<(), SaveError> {
     let error = |source| SaveError {
         dir: sessions_dir.to_path_buf(),
         source,
@@ -243,7 +243,7 @@ pub fn save(sessions_dir: &Path, state: &SessionState) -> Result<(), SaveError> 
 }
 
 /// Delete session files not touched within `max_age`; returns how many were removed.
-pub fn prune(sessions_dir: &Path, now: SystemTime, max_age: Duration) -> usize {
+pub(crate) fn prune(sessions_dir: &Path, now: SystemTime, max_age: Duration) -> usize {
     let Ok(entries) = std::fs::read_dir(sessions_dir) else {
         return 0;
     };

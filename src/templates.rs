@@ -2,7 +2,7 @@
 
 /// A handoff template, chosen with `handoff init --template`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Template {
+pub(crate) enum Template {
     /// Current state, what was done, what failed and why, what's next (P0/P1/P2), key decisions.
     #[default]
     Handoff,
@@ -14,7 +14,7 @@ pub enum Template {
 
 impl Template {
     /// The name used on the command line.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Template::Handoff => "handoff",
             Template::Memory => "memory",
@@ -23,7 +23,7 @@ impl Template {
     }
 
     /// The template's text, with `{{project}}` and `{{date}}` placeholders.
-    pub fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
             Template::Handoff => HANDOFF,
             Template::Memory => MEMORY,
@@ -33,19 +33,19 @@ impl Template {
 }
 
 /// The default handoff: state, done, failed, next, decisions.
-pub const HANDOFF: &str = include_str!("../templates/handoff.md");
+pub(crate) const HANDOFF: &str = include_str!("../templates/handoff.md");
 /// A session-memory file: decisions, progress markers, discoveries, next start.
-pub const MEMORY: &str = include_str!("../templates/memory.md");
+pub(crate) const MEMORY: &str = include_str!("../templates/memory.md");
 /// A long-running campaign file with a build log and a decisions table.
-pub const CAMPAIGN: &str = include_str!("../templates/campaign.md");
+pub(crate) const CAMPAIGN: &str = include_str!("../templates/campaign.md");
 /// A postmortem: what went wrong, how it was fixed, prevention. Placeholders `{{title}}`, `{{date}}`.
-pub const POSTMORTEM: &str = include_str!("../templates/postmortem.md");
+pub(crate) const POSTMORTEM: &str = include_str!("../templates/postmortem.md");
 /// The session protocol added to CLAUDE.md; placeholder `{{handoff}}`.
-pub const CLAUDE_MD: &str = include_str!("../templates/claude-md.md");
+pub(crate) const CLAUDE_MD: &str = include_str!("../templates/claude-md.md");
 
 /// Template text that stands in for real entries: the first real entry in a section replaces it,
 /// and queues don't list it. Compared as written, without a final full stop.
-pub const PLACEHOLDERS: &[&str] = &[
+pub(crate) const PLACEHOLDERS: &[&str] = &[
     "(nothing yet)",
     "(to do)",
     "What works, what is half-done, what is broken right now",
@@ -57,13 +57,13 @@ pub const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// Whether a list item's text (markers removed) is one of the templates' [`PLACEHOLDERS`].
-pub fn is_placeholder(item_text: &str) -> bool {
+pub(crate) fn is_placeholder(item_text: &str) -> bool {
     let t = item_text.trim().trim_end_matches('.');
     PLACEHOLDERS.contains(&t)
 }
 
 /// Replace each `{{name}}` with its value; unknown placeholders stay as they are.
-pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     vars.iter()
         .fold(template.to_string(), |text, (name, value)| {
             text.replace(&format!("{{{{{name}}}}}"), value)

@@ -4,7 +4,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 
 /// How long ago `then` was, in the largest whole unit.
-pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+pub(crate) fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds();
     if secs < 0 {
         return "just now".into();
@@ -21,17 +21,17 @@ pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 /// A UTC timestamp to the minute.
-pub fn stamp(t: DateTime<Utc>) -> String {
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// A UTC timestamp to the second, RFC 3339 with `Z`.
-pub fn rfc3339(t: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A file time as UTC.
-pub fn from_system(t: SystemTime) -> DateTime<Utc> {
+pub(crate) fn from_system(t: SystemTime) -> DateTime<Utc> {
     t.into()
 }
 

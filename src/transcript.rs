@@ -8,12 +8,12 @@ use memchr::memmem;
 use serde::Deserialize;
 
 /// Tools that change files.
-pub const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
+pub(crate) const EDIT_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
 
 /// Prompts and failed commands kept from one stretch of transcript (the newest).
-pub const MAX_KEPT: usize = 20;
+pub(crate) const MAX_KEPT: usize = 20;
 /// Longest prompt or command line kept, in characters.
-pub const MAX_LINE_CHARS: usize = 160;
+pub(crate) const MAX_LINE_CHARS: usize = 160;
 
 /// How far back `context_usage` looks for a usage record before giving up.
 const MAX_TAIL_SCAN: u64 = 32 * 1024 * 1024;
@@ -24,11 +24,11 @@ const TAIL_CHUNK: u64 = 64 * 1024;
 const MAX_USAGE_LINE: u64 = 4 * 1024 * 1024;
 /// Lines longer than this are passed over by `activity_since` (a huge paste or tool result), so
 /// what it holds in memory stays bounded however much was appended.
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_LINE: usize = 16 * 1024 * 1024;
 
 /// What a stretch of transcript shows the session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// Files written or edited, first-seen order, no repeats.
     pub edited: Vec<String>,
     /// The same paths as a set, so each new one costs the same however many came before.
@@ -56,7 +56,7 @@ pub struct Activity {
 
 /// Context in use, from the newest usage record.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContextUsage {
+pub(crate) struct ContextUsage {
     /// Tokens the next request will carry.
     pub tokens: u64,
     /// The model that reported it, when known.
@@ -138,7 +138,11 @@ struct CompactMetadata {
 /// Read the transcript from `offset` to its last complete line and report what happened there;
 /// `mid_line` says `offset` is inside a line too long to read (from [`Activity::mid_line`]). A
 /// transcript shorter than `offset` (replaced or truncated) is read from the start.
-pub fn activity_since(path: &Path, offset: u64, mid_line: bool) -> std::io::Result<Activity> {
+pub(crate) fn activity_since(
+    path: &Path,
+    offset: u64,
+    mid_line: bool,
+) -> std::io::Result<Activity> {
     read_activity(path, offset, mid_line, MAX_LINE)
 }
 
@@ -331,7 +335,7 @@ fn scan_line(line: &[u8], activity: &mut Activity) {
 }
 
 /// Push onto a list that keeps only its newest [`MAX_KEPT`] entries.
-pub fn keep_newest<T>(list: &mut Vec<T>, item: T) {
+pub(crate) fn keep_newest<T>(list: &mut Vec<T>, item: T) {
     list.push(item);
     if list.len() > MAX_KEPT {
         list.remove(0);
@@ -340,7 +344,7 @@ pub fn keep_newest<T>(list: &mut Vec<T>, item: T) {
 
 /// The first non-blank line of `text`, secrets redacted, at most [`MAX_LINE_CHARS`] characters (an
 /// ellipsis marks a cut).
-pub fn first_line(text: &str) -> String {
+pub(crate) fn first_line(text: &str) -> String {
     let line = text
         .lines()
         .map(str::trim)
@@ -359,7 +363,7 @@ pub fn first_line(text: &str) -> String {
 /// How full the context is: the newest main-chain usage record, or the size after the newest
 /// compaction when that came later. Reads backwards from the end, at most 32 MiB
 /// and each line once (twice when it spans two reads); `None` if nothing is found.
-pub fn context_usage(path: &Path) -> std::io::Result<Option<ContextUsage>> {
+pub(crate) fn context_usage(path: &Path) -> std::io::Result<Option<ContextUsage>> {
     let mut file = crate::confine::open_regular(path)?;
     let len = file.metadata()?.len();
     let mut pos = len;
@@ -453,15 +457,15 @@ fn usage_in(line: &[u8]) -> Option<ContextUsage> {
 }
 
 /// Usage records above this many tokens (100 times the largest window) are ignored.
-pub const MAX_TOKENS: u64 = 100 * EXTENDED_WINDOW;
+pub(crate) const MAX_TOKENS: u64 = 100 * EXTENDED_WINDOW;
 /// The standard context window, in tokens.
-pub const STANDARD_WINDOW: u64 = 200_000;
+pub(crate) const STANDARD_WINDOW: u64 = 200_000;
 /// The extended context window, in tokens.
-pub const EXTENDED_WINDOW: u64 = 1_000_000;
+pub(crate) const EXTENDED_WINDOW: u64 = 1_000_000;
 
 /// The context window for `model`: 1M for models known to have it (Opus and Sonnet 4.6 and later,
 /// or a `[1m]` model name), else 200K; usage already past 200K proves the larger window.
-pub fn window_for(model: Option<&str>, observed_tokens: u64) -> u64 {
+pub(crate) fn window_for(model: Option<&str>, observed_tokens: u64) -> u64 {
     if observed_tokens > STANDARD_WINDOW {
         return EXTENDED_WINDOW;
     }

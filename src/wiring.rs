@@ -16,7 +16,7 @@ use crate::scope::{self, Scope};
 use crate::settings::{self, SettingsError};
 
 /// The settings file of `scope`, or an error that says how to fix a missing home folder.
-pub fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathBuf> {
+pub(crate) fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathBuf> {
     let path = scope
         .settings_path(&project.root, env)
         .ok_or(Error::NoHome)?;
@@ -28,7 +28,7 @@ pub fn settings_path(scope: Scope, project: &Project, env: &Env) -> Result<PathB
 }
 
 /// A settings error, naming the file and what to do.
-pub fn settings_error(path: &Path, e: &SettingsError) -> Error {
+pub(crate) fn settings_error(path: &Path, e: &SettingsError) -> Error {
     match e {
         SettingsError::Json(e) => Error::invalid_json(path, e),
         SettingsError::DuplicateKey {
@@ -54,7 +54,7 @@ pub fn settings_error(path: &Path, e: &SettingsError) -> Error {
 const MAX_TEXT_FILE: u64 = 8 * 1024 * 1024;
 
 /// A file's text, or `None` if it doesn't exist; only a regular file is opened (a FIFO would hang).
-pub fn read_optional(path: &Path) -> Result<Option<String>> {
+pub(crate) fn read_optional(path: &Path) -> Result<Option<String>> {
     match crate::confine::read_regular(path, MAX_TEXT_FILE) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(Some)
@@ -69,7 +69,7 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
 
 /// Write `new` atomically, first keeping the previous content (if any) in the project's state
 /// folder; returns where, so the output can name it.
-pub fn write_with_backup(
+pub(crate) fn write_with_backup(
     path: &Path,
     old: Option<&str>,
     new: &str,
@@ -90,7 +90,7 @@ pub fn write_with_backup(
 
 /// Where the previous content of `scope`'s settings file is kept: one backup per scope, replaced
 /// by each change.
-pub fn backup_path(path: &Path, project: &Project, scope: Scope) -> PathBuf {
+pub(crate) fn backup_path(path: &Path, project: &Project, scope: Scope) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "settings.json".into(), |n| n.to_string_lossy());
@@ -100,13 +100,13 @@ pub fn backup_path(path: &Path, project: &Project, scope: Scope) -> PathBuf {
 }
 
 /// Whether `path` is a symbolic link.
-pub fn is_symlink(path: &Path) -> bool {
+pub(crate) fn is_symlink(path: &Path) -> bool {
     fs_err::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// Write `text` atomically to `path`, or to the file it links to: settings kept in a dotfiles
 /// repository and CLAUDE.md → AGENTS.md are often symlinks, and the link must survive.
-pub fn write_through(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_through(path: &Path, text: &str) -> Result<()> {
     let target = if is_symlink(path) {
         fs_err::canonicalize(path)?
     } else {
@@ -117,7 +117,7 @@ pub fn write_through(path: &Path, text: &str) -> Result<()> {
 }
 
 /// A unified diff from `old` to `new`, both named `name`; empty when they are equal.
-pub fn diff(old: &str, new: &str, name: &str) -> String {
+pub(crate) fn diff(old: &str, new: &str, name: &str) -> String {
     if old == new {
         return String::new();
     }
@@ -129,7 +129,7 @@ pub fn diff(old: &str, new: &str, name: &str) -> String {
 }
 
 /// Warnings about entries in `text` that run `handoff hook` but aren't ours, so are left as they are.
-pub fn lookalikes(text: &str, shown: &str) -> Vec<String> {
+pub(crate) fn lookalikes(text: &str, shown: &str) -> Vec<String> {
     settings::find_lookalikes(text)
         .iter()
         .map(|f| {
@@ -144,7 +144,7 @@ pub fn lookalikes(text: &str, shown: &str) -> Vec<String> {
 }
 
 /// CLAUDE.md at the project root, or `.claude/CLAUDE.md` if only that one exists.
-pub fn claude_md_path(root: &Path) -> PathBuf {
+pub(crate) fn claude_md_path(root: &Path) -> PathBuf {
     let top = root.join("CLAUDE.md");
     let inner = root.join(".claude").join("CLAUDE.md");
     if !top.exists() && inner.exists() {
@@ -156,13 +156,13 @@ pub fn claude_md_path(root: &Path) -> PathBuf {
 
 /// The CLAUDE.md at `path` as the file to read and write, refused when it leads outside the
 /// project or isn't a regular file (a link inside the project leads to its target).
-pub fn confined_claude_md(root: &Path, path: &Path) -> Result<PathBuf> {
+pub(crate) fn confined_claude_md(root: &Path, path: &Path) -> Result<PathBuf> {
     let named = path.strip_prefix(root).unwrap_or(path);
     Ok(confine::file(root, named, Named::ClaudeMd)?)
 }
 
 /// The scopes whose settings file already holds our hooks, each with the file as shown.
-pub fn installed_scopes(project: &Project, env: &Env) -> Vec<(Scope, String)> {
+pub(crate) fn installed_scopes(project: &Project, env: &Env) -> Vec<(Scope, String)> {
     Scope::ALL
         .into_iter()
         .filter_map(|s| {
@@ -175,7 +175,7 @@ pub fn installed_scopes(project: &Project, env: &Env) -> Vec<(Scope, String)> {
 }
 
 /// The settings file (as shown) that enables the handoff plugin for this project, if one does.
-pub fn plugin_enabled_in(project: &Project, env: &Env) -> Option<String> {
+pub(crate) fn plugin_enabled_in(project: &Project, env: &Env) -> Option<String> {
     Scope::ALL.into_iter().find_map(|s| {
         let path = s.settings_path(&project.root, env)?;
         let text = read_optional(&path).ok().flatten()?;
@@ -187,7 +187,7 @@ pub fn plugin_enabled_in(project: &Project, env: &Env) -> Option<String> {
 
 /// A project `install` wired: its root and the scope it wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wired {
+pub(crate) struct Wired {
     /// The scope whose settings file holds the hooks.
     pub scope: Scope,
     /// The project root `install` ran in.
@@ -221,7 +221,7 @@ fn render_wired(list: &[Wired]) -> String {
 
 /// Add (`add = true`) or drop `project`'s `scope` in the list of wired projects; a failure costs
 /// only `install.sh --purge`'s listing, so it warns and carries on.
-pub fn remember_or_warn(project: &Project, scope: Scope, add: bool) {
+pub(crate) fn remember_or_warn(project: &Project, scope: Scope, add: bool) {
     let entry = Wired {
         scope,
         root: project.root.clone(),
@@ -232,7 +232,7 @@ pub fn remember_or_warn(project: &Project, scope: Scope, add: bool) {
 }
 
 /// Add (`add = true`) or drop `entry` in the list of wired projects; concurrent runs take turns.
-pub fn remember(state_root: &Path, entry: &Wired, add: bool) -> Result<()> {
+pub(crate) fn remember(state_root: &Path, entry: &Wired, add: bool) -> Result<()> {
     let path = wired_list(state_root);
     let lock = state_root.join("locks").join("wired.lock");
     fs_atomic::update(&path, &lock, |old| {
@@ -250,7 +250,7 @@ pub fn remember(state_root: &Path, entry: &Wired, add: bool) -> Result<()> {
 
 /// The wired projects whose settings file still holds our hooks, each once (a user-scope wiring
 /// is one file for every project).
-pub fn still_wired(env: &Env) -> Vec<(Wired, PathBuf)> {
+pub(crate) fn still_wired(env: &Env) -> Vec<(Wired, PathBuf)> {
     let root = crate::project::state_root(env);
     let text = std::fs::read_to_string(wired_list(&root)).unwrap_or_default();
     let mut seen: Vec<PathBuf> = Vec::new();

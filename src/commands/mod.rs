@@ -22,7 +22,7 @@ mod status;
 mod uninstall;
 
 /// Run the parsed command line.
-pub fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
+pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
     // `--task` and `--file` are `$HANDOFF_TASK` and `$HANDOFF_FILE` for this run, so hooks and
     // commands select them the same way.
     let mut env = env.clone();

@@ -23,7 +23,7 @@ const DIGEST_FAILURES: usize = 5;
 
 /// What the handoff's file looks like right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HandoffFile {
+pub(crate) enum HandoffFile {
     /// No file at the configured path.
     Missing,
     /// The file exists but could not be read.
@@ -39,7 +39,7 @@ pub enum HandoffFile {
 
 /// The task a session works on, when one is selected.
 #[derive(Debug, Clone, Copy)]
-pub struct TaskFacts<'a> {
+pub(crate) struct TaskFacts<'a> {
     pub id: &'a str,
     /// The project-wide handoff, pointed to in one line.
     pub project_handoff: &'a str,
@@ -47,7 +47,7 @@ pub struct TaskFacts<'a> {
 
 /// Everything the injected context is made from, gathered so rendering is pure.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub display: &'a str,
     pub file: HandoffFile,
     pub staleness: Option<Staleness>,
@@ -215,7 +215,7 @@ fn push_part(out: &mut String, part: &str) {
 
 /// The additionalContext: header, the packed handoff with the last session's digest and the
 /// postmortem index, and what was left out — never over budget.
-pub fn render(f: &Facts<'_>) -> String {
+pub(crate) fn render(f: &Facts<'_>) -> String {
     let extras = extras(f);
     let (text, modified) = match &f.file {
         HandoffFile::Missing | HandoffFile::Unreadable(_) | HandoffFile::Refused(_) => {
@@ -343,7 +343,7 @@ fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
 }
 
 /// "on main, 4 commits since the handoff was last updated (most changed: a ×3, b ×2)."
-pub fn git_summary(s: &Staleness) -> String {
+pub(crate) fn git_summary(s: &Staleness) -> String {
     let place = match &s.branch {
         Some(b) => format!("on {b}"),
         None => "detached HEAD".to_string(),

@@ -7,7 +7,7 @@ use crate::project::Project;
 use crate::templates::{self, Template};
 
 /// The handoff's text, or `None` when it doesn't exist.
-pub fn read(project: &Project) -> Result<Option<String>> {
+pub(crate) fn read(project: &Project) -> Result<Option<String>> {
     let opened = crate::confine::open_regular(project.handoff()?);
     let mut file = match opened {
         Ok(file) => file,
@@ -20,7 +20,7 @@ pub fn read(project: &Project) -> Result<Option<String>> {
 }
 
 /// The handoff's text; a missing file is an error that says how to create one.
-pub fn read_existing(project: &Project) -> Result<String> {
+pub(crate) fn read_existing(project: &Project) -> Result<String> {
     read(project)?.ok_or_else(|| Error::NoHandoff {
         shown: project.handoff_display.clone(),
         create: create_hint(project),
@@ -28,7 +28,7 @@ pub fn read_existing(project: &Project) -> Result<String> {
 }
 
 /// How to create the file for this project or task.
-pub fn create_hint(project: &Project) -> String {
+pub(crate) fn create_hint(project: &Project) -> String {
     match &project.task {
         Some(id) => format!("handoff checkpoint --task {id} \"…\""),
         None => "handoff init".to_string(),
@@ -43,7 +43,7 @@ fn text(project: &Project, bytes: Vec<u8>) -> Result<String> {
 }
 
 /// The template a missing file starts from: the memory template for a task, else the handoff.
-pub fn template(project: &Project) -> Template {
+pub(crate) fn template(project: &Project) -> Template {
     if project.task.is_some() {
         Template::Memory
     } else {
@@ -53,7 +53,7 @@ pub fn template(project: &Project) -> Template {
 
 /// What [`change`] did.
 #[derive(Debug)]
-pub struct Changed<T> {
+pub(crate) struct Changed<T> {
     /// What the edit returned.
     pub value: T,
     /// Whether the file was created from the template first.
@@ -71,7 +71,7 @@ fn lock(project: &Project) -> Result<std::path::PathBuf> {
 
 /// Create the handoff with `text` under its lock, unless it exists: a command that got there first
 /// (a `checkpoint` creates a missing file too) keeps what it wrote. Returns whether it was created.
-pub fn create(project: &Project, text: &str) -> Result<bool> {
+pub(crate) fn create(project: &Project, text: &str) -> Result<bool> {
     fs_atomic::update(project.handoff()?, &lock(project)?, |current| {
         let created = current.is_none();
         Ok::<_, Error>((created.then(|| text.as_bytes().to_vec()), created))
@@ -80,7 +80,7 @@ pub fn create(project: &Project, text: &str) -> Result<bool> {
 
 /// Change the handoff under its lock: `edit` gets the current text (the template's when the file
 /// is missing) and returns the new text, or `None` to leave it as it is.
-pub fn change<T>(
+pub(crate) fn change<T>(
     project: &Project,
     env: &Env,
     edit: impl FnOnce(&str) -> Result<(Option<String>, T)>,
@@ -104,7 +104,7 @@ pub fn change<T>(
 }
 
 /// Words from the command line as one text: joined with spaces, trimmed; empty is a usage error.
-pub fn words(words: &[String], what: &'static str) -> Result<String> {
+pub(crate) fn words(words: &[String], what: &'static str) -> Result<String> {
     let text = words.join(" ").trim().to_string();
     if text.is_empty() {
         return Err(Error::Empty(what));

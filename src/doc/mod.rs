@@ -7,9 +7,9 @@
 //! changes (every byte outside the edited section kept); [`view`] the structure for reading;
 //! [`context`] the text SessionStart injects. All pure; [`file`] reads and changes the file under
 //! its lock.
-pub mod context;
+pub(crate) mod context;
 pub mod edit;
-pub mod file;
+pub(crate) mod file;
 pub mod items;
 pub mod outline;
 pub mod pack;

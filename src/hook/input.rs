@@ -5,7 +5,7 @@ use serde::{Deserialize, Deserializer};
 /// One hook event. Only the fields `handoff` uses; see the contract for the rest.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default)]
-pub struct HookInput {
+pub(crate) struct HookInput {
     #[serde(deserialize_with = "lenient")]
     pub hook_event_name: String,
     #[serde(deserialize_with = "lenient")]
@@ -58,7 +58,7 @@ where
 
 /// Why the bytes on stdin are not a hook event.
 #[derive(Debug, thiserror::Error)]
-pub enum BadInput {
+pub(crate) enum BadInput {
     #[error("not UTF-8 ({0})")]
     NotUtf8(#[from] std::str::Utf8Error),
     #[error("stdin was empty; run `handoff hook` from a Claude Code hook")]
@@ -71,7 +71,7 @@ pub enum BadInput {
 
 impl HookInput {
     /// Parse one event; whitespace around it is fine, anything that isn't a JSON object is not.
-    pub fn parse(bytes: &[u8]) -> Result<Self, BadInput> {
+    pub(crate) fn parse(bytes: &[u8]) -> Result<Self, BadInput> {
         let text = std::str::from_utf8(bytes)?.trim();
         if text.is_empty() {
             return Err(BadInput::Empty);

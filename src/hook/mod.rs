@@ -3,14 +3,14 @@
 //! Every handler fails open: a problem becomes a warning for stderr, never a non-zero exit or a
 //! half-written reply.
 
-pub mod input;
-pub mod output;
-pub mod pre_compact;
-pub mod resume;
-pub mod session_end;
-pub mod session_start;
-pub mod stop;
-pub mod user_prompt;
+pub(crate) mod input;
+pub(crate) mod output;
+pub(crate) mod pre_compact;
+pub(crate) mod resume;
+pub(crate) mod session_end;
+pub(crate) mod session_start;
+pub(crate) mod stop;
+pub(crate) mod user_prompt;
 
 use std::path::Path;
 
@@ -18,8 +18,8 @@ use crate::env::Env;
 use crate::project::Project;
 use crate::state::{self, SessionState};
 use crate::transcript;
-pub use input::HookInput;
-pub use output::Reply;
+pub(crate) use input::HookInput;
+pub(crate) use output::Reply;
 
 /// Only this much of an unknown transcript is read when a session's state is missing, so a hook
 /// installed mid-session never reads a huge file end to end.
@@ -27,7 +27,7 @@ const CATCH_UP_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// The files a session edited: the first of them by name, and how many there were.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Edited {
+pub(crate) struct Edited {
     /// The first [`state::MAX_EDITED`], first-seen order.
     pub files: Vec<String>,
     /// All of them, listed or not.
@@ -45,7 +45,7 @@ pub struct Outcome {
 
 /// Everything a handler needs: the event, the environment, the project, and a place for warnings.
 #[derive(Debug)]
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub input: &'a HookInput,
     pub env: &'a Env,
     pub project: Project,
@@ -57,12 +57,12 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Note a problem for stderr.
-    pub fn warn(&mut self, message: impl Into<String>) {
+    pub(crate) fn warn(&mut self, message: impl Into<String>) {
         self.warnings.push(message.into());
     }
 
     /// This session's saved state, if any; unreadable state is reported and treated as none.
-    pub fn load_state(&mut self) -> Option<SessionState> {
+    pub(crate) fn load_state(&mut self) -> Option<SessionState> {
         match state::load(&self.project.sessions_dir(), &self.input.session_id) {
             Ok(s) => s,
             Err(e) => {
@@ -74,7 +74,7 @@ impl Ctx<'_> {
     }
 
     /// Save this session's state; failure (e.g. a full disk) is reported, never fatal.
-    pub fn save_state(&mut self, s: &SessionState) -> bool {
+    pub(crate) fn save_state(&mut self, s: &SessionState) -> bool {
         match state::save(&self.project.sessions_dir(), s) {
             Ok(()) => true,
             Err(e) => {
@@ -86,7 +86,7 @@ impl Ctx<'_> {
 
     /// A state for a session first seen now, reading forward from the transcript's current end
     /// (or its last 8 MiB when `catch_up`).
-    pub fn new_state(&self, catch_up: bool) -> SessionState {
+    pub(crate) fn new_state(&self, catch_up: bool) -> SessionState {
         let mut s = SessionState::new(&self.input.session_id, self.env.now);
         s.handoff_at_start = self.project.handoff().ok().and_then(state::Fingerprint::of);
         s.transcript_path.clone_from(&self.input.transcript_path);
@@ -101,7 +101,7 @@ impl Ctx<'_> {
 
     /// Read what the transcript gained since the last call into `s`; returns the assistant
     /// messages read.
-    pub fn catch_up(&mut self, s: &mut SessionState) -> Vec<String> {
+    pub(crate) fn catch_up(&mut self, s: &mut SessionState) -> Vec<String> {
         let path = &self.input.transcript_path;
         if path.is_empty() {
             return Vec::new();
@@ -130,7 +130,7 @@ impl Ctx<'_> {
     }
 
     /// Files this session edited, other than the handoff, relative to the project root.
-    pub fn edited_files(&self, s: &SessionState) -> Edited {
+    pub(crate) fn edited_files(&self, s: &SessionState) -> Edited {
         let files: Vec<String> = s
             .edited
             .iter()
@@ -148,7 +148,7 @@ impl Ctx<'_> {
 
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
     /// the session would otherwise make the next start run git. Git gets `deadline`.
-    pub fn warm_staleness(&self, deadline: std::time::Duration) {
+    pub(crate) fn warm_staleness(&self, deadline: std::time::Duration) {
         if self.project.handoff_exists() {
             // A failure here shows up, once, at the next SessionStart.
             let _ = self.project.staleness(deadline);
@@ -156,7 +156,7 @@ impl Ctx<'_> {
     }
 
     /// "3 hours ago" for the handoff's last change, if it exists.
-    pub fn handoff_age(&self) -> Option<String> {
+    pub(crate) fn handoff_age(&self) -> Option<String> {
         let modified = self.project.handoff_modified()?;
         Some(crate::timefmt::age(modified, self.env.now))
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 /// A hook reply; empty fields are left out.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Reply {
+pub(crate) struct Reply {
     /// Shown to the user, not the model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_message: Option<String>,
@@ -26,7 +26,7 @@ pub struct Reply {
 /// `hookSpecificOutput`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SpecificOutput {
+pub(crate) struct SpecificOutput {
     pub hook_event_name: &'static str,
     pub additional_context: String,
 }
@@ -43,7 +43,7 @@ fn safe(text: String) -> String {
 
 impl Reply {
     /// Context for the model (SessionStart, UserPromptSubmit, Stop).
-    pub fn context(event: &'static str, text: String) -> Self {
+    pub(crate) fn context(event: &'static str, text: String) -> Self {
         Self {
             hook_specific_output: Some(SpecificOutput {
                 hook_event_name: event,
@@ -54,7 +54,7 @@ impl Reply {
     }
 
     /// Plain text for stdout (PreCompact); it never starts with `{`, so it is never read as JSON.
-    pub fn plain(text: String) -> Self {
+    pub(crate) fn plain(text: String) -> Self {
         let text = safe(text);
         let text = if text.trim_start().starts_with('{') {
             format!("handoff: {text}")
@@ -68,7 +68,7 @@ impl Reply {
     }
 
     /// A message for the user.
-    pub fn system_message(text: String) -> Self {
+    pub(crate) fn system_message(text: String) -> Self {
         Self {
             system_message: Some(safe(text)),
             ..Self::default()
@@ -76,12 +76,12 @@ impl Reply {
     }
 
     /// Context for the model at Stop: non-error feedback, after which it may stop.
-    pub fn stop_context(text: String) -> Self {
+    pub(crate) fn stop_context(text: String) -> Self {
         Self::context("Stop", text)
     }
 
     /// Block the stop; `reason` goes to the model.
-    pub fn block(reason: String) -> Self {
+    pub(crate) fn block(reason: String) -> Self {
         Self {
             decision: Some("block"),
             reason: Some(safe(reason)),
@@ -90,7 +90,7 @@ impl Reply {
     }
 
     /// What goes to stdout: the plain text, or the reply as one line of JSON.
-    pub fn to_stdout(&self) -> String {
+    pub(crate) fn to_stdout(&self) -> String {
         match &self.plain {
             Some(text) => text.clone(),
             None => self.to_json(),
@@ -98,7 +98,7 @@ impl Reply {
     }
 
     /// The reply as one line of JSON.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         // Serializing plain strings into a String cannot fail.
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -18,7 +18,7 @@ const FILES_SHOWN: usize = 10;
 const ITEMS_SHOWN: usize = 10;
 
 /// Answer a PreCompact event.
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     // What the session did so far, before the conversation that shows it is summarised away.
     let reason = match trigger(ctx) {
         "compact" => "compact".to_string(),
@@ -62,7 +62,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
 
 /// What the instructions are made from.
 #[derive(Debug, Clone)]
-pub struct Facts<'a> {
+pub(crate) struct Facts<'a> {
     pub display: &'a str,
     /// When the handoff last changed.
     pub modified: Option<DateTime<Utc>>,
@@ -78,7 +78,7 @@ pub struct Facts<'a> {
 }
 
 /// The instructions for the summary, one fact a line (pure).
-pub fn instructions(f: &Facts<'_>) -> String {
+pub(crate) fn instructions(f: &Facts<'_>) -> String {
     let when = f
         .modified
         .map(|m| {

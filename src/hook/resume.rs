@@ -15,7 +15,7 @@ const FORK_SEARCH: u64 = 8 * 1024 * 1024;
 /// given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
 /// before it), or one line when nothing changed. Records what was given in `s` (the caller
 /// saves it).
-pub fn context(
+pub(crate) fn context(
     ctx: &mut Ctx<'_>,
     s: &mut SessionState,
     full: impl FnOnce(&mut Ctx<'_>, usize) -> String,
@@ -104,7 +104,7 @@ fn newest_other_request(text: &str, own: &str) -> Option<String> {
 }
 
 /// The handoff's text, fingerprinted as it would be given now.
-pub fn given(text: &str, at: DateTime<Utc>) -> Given {
+pub(crate) fn given(text: &str, at: DateTime<Utc>) -> Given {
     let text = outline::normalize_newlines(text);
     let doc = outline::parse(&text);
     let sections = doc
@@ -132,7 +132,7 @@ fn title(s: &outline::Section<'_>) -> String {
 }
 
 /// Whether a start gives the handoff again in full even when this session already has it.
-pub fn always_in_full(source: &str) -> bool {
+pub(crate) fn always_in_full(source: &str) -> bool {
     // startup and clear begin an empty conversation; compact has just summarised it away.
     !matches!(source, "resume" | "fork")
 }
@@ -140,14 +140,14 @@ pub fn always_in_full(source: &str) -> bool {
 /// Which sections differ between two versions, by title (the nth of a repeated title matches
 /// the nth).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
+pub(crate) struct Changes {
     pub changed: Vec<String>,
     pub added: Vec<String>,
     pub removed: Vec<String>,
 }
 
 /// What changed from `old` to `new`; `None` when nothing did.
-pub fn changes(old: &Given, new: &Given) -> Option<Changes> {
+pub(crate) fn changes(old: &Given, new: &Given) -> Option<Changes> {
     if old.hash == new.hash {
         return None;
     }
@@ -194,7 +194,7 @@ fn since(old: &Given) -> String {
 }
 
 /// The one line a resume gets when the handoff is as it was given.
-pub fn unchanged_line(display: &str, old: &Given) -> String {
+pub(crate) fn unchanged_line(display: &str, old: &Given) -> String {
     format!(
         "[handoff] {display} is unchanged {}: it is earlier in this conversation, and the file is \
          {display}.",
@@ -203,7 +203,7 @@ pub fn unchanged_line(display: &str, old: &Given) -> String {
 }
 
 /// The line before a new version: what changed since the session was given the last one.
-pub fn changes_line(display: &str, old: &Given, c: &Changes) -> String {
+pub(crate) fn changes_line(display: &str, old: &Given, c: &Changes) -> String {
     let mut parts = Vec::new();
     for (names, what) in [
         (&c.changed, "changed"),

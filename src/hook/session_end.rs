@@ -6,7 +6,7 @@ use crate::state::SessionState;
 use crate::timefmt;
 
 /// Answer a SessionEnd event: nothing is printed (Claude Code discards it anyway).
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let reason = ctx.input.reason.clone();
     let _ = log_digest(ctx, &reason);
     ctx.warm_staleness(crate::staleness::SESSION_END_DEADLINE);
@@ -15,7 +15,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
 
 /// Read what the transcript gained, append the session's digest so far to the session log, and
 /// keep the state (for a later resume, or the SessionEnd after a compaction); returns that state.
-pub fn log_digest(ctx: &mut Ctx<'_>, reason: &str) -> SessionState {
+pub(crate) fn log_digest(ctx: &mut Ctx<'_>, reason: &str) -> SessionState {
     let mut s = match ctx.load_state() {
         Some(s) => s,
         None => ctx.new_state(true),

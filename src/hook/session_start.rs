@@ -9,7 +9,8 @@ use crate::staleness::{self, GitError};
 use crate::state;
 
 /// Answer a SessionStart event.
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+#[allow(clippy::unnecessary_wraps)] // every event handler has this shape; SessionStart always replies
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let (mut s, fresh) = track_session(ctx);
     let given = s.given.clone();
     // A resume or fork that already holds this version of the handoff gets one line instead.
@@ -128,7 +129,7 @@ fn context(ctx: &mut Ctx<'_>, reserve: usize) -> String {
 /// Whether SessionStart shows the last digest: that session changed files, didn't update the
 /// handoff, and nobody has since; and it is another session's, or this one's from before the
 /// compaction that just happened (a resumed session still has its own conversation).
-pub fn show_digest(
+pub(crate) fn show_digest(
     entry: &session_log::Entry,
     session_id: &str,
     source: &str,

@@ -9,7 +9,7 @@ use crate::state;
 
 /// What Stop does this time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Print nothing.
     Silent,
     /// Tell the user (`systemMessage`).
@@ -23,7 +23,7 @@ pub enum Decision {
 /// The facts the decision rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[allow(clippy::struct_excessive_bools)] // a decision table's inputs are yes/no facts
-pub struct Facts {
+pub(crate) struct Facts {
     pub mode: StopMode,
     /// `HANDOFF_SKIP=1`: the user opted out for now.
     pub skip: bool,
@@ -42,7 +42,7 @@ pub struct Facts {
 }
 
 /// The Stop decision table.
-pub fn decide(f: Facts) -> Decision {
+pub(crate) fn decide(f: Facts) -> Decision {
     if f.mode == StopMode::Off || f.skip || f.handoff_changed || !f.work_done {
         return Decision::Silent;
     }
@@ -62,7 +62,7 @@ pub fn decide(f: Facts) -> Decision {
 }
 
 /// Answer a Stop event.
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let mode = ctx
         .env
         .var("HANDOFF_STOP")

@@ -6,7 +6,7 @@ use super::{Ctx, Reply};
 use crate::transcript::{self, STANDARD_WINDOW};
 
 /// Answer a UserPromptSubmit event.
-pub fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     // A refused handoff (already reported) can't be brought up to date.
     if ctx.input.transcript_path.is_empty() || ctx.project.refused().is_some() {
         return None;

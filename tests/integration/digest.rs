@@ -214,7 +214,7 @@ fn a_short_write_to_the_log_is_rolled_back() {
     let log = t
         .state()
         .join("projects")
-        .join(handoff::project::project_key(&t.project()))
+        .join(handoff::project_key(&t.project()))
         .join("sessions.jsonl");
     // Twenty whole entries before, so the limit falls inside the next one.
     let before = std::fs::read_to_string(&log).unwrap().repeat(20);

@@ -23,7 +23,7 @@ pub(crate) fn write_home(t: &Test, rel: &str, text: &str) {
 
 /// The backup install and uninstall keep of a scope's settings file, in the project's state.
 pub(crate) fn read_backup(t: &Test, file: &str) -> Option<String> {
-    let key = handoff::project::project_key(&t.project());
+    let key = handoff::project_key(&t.project());
     std::fs::read_to_string(
         t.state()
             .join("projects")
@@ -150,7 +150,7 @@ fn fixtures_round_trip() {
             assert_eq!(restored, original, "uninstall gives the original back");
         }
         assert_eq!(
-            handoff::settings::find_ours(&restored),
+            handoff::find_ours(&restored),
             [],
             "no trace of our entries: {restored}"
         );
@@ -399,7 +399,7 @@ fn symlinked_files_are_written_through_inside_the_project_only() {
     assert!(link(SETTINGS).file_type().is_symlink());
     assert!(link("CLAUDE.md").file_type().is_symlink());
     assert_eq!(
-        handoff::settings::find_ours(&t.read("config/claude-settings.json")).len(),
+        handoff::find_ours(&t.read("config/claude-settings.json")).len(),
         5
     );
     assert!(t.read("AGENTS.md").contains("<!-- handoff:begin -->"));

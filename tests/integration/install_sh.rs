@@ -77,7 +77,7 @@ fn one_binary_serves_many_projects_until_purged() {
     assert!(b_settings.contains(&installed.display().to_string()));
 
     let out = t.run_program(bash, &[&script(), "--purge"], "").success();
-    let key = handoff::project::project_key(&b);
+    let key = handoff::project_key(&b);
     let shown = t.redact_all(&out.to_string()).replace(&key, "[KEY-B]");
     insta::assert_snapshot!("purge", shown);
     assert!(!installed.exists());

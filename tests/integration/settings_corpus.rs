@@ -17,7 +17,7 @@ fn strip_ours(mut value: Value) -> Value {
         if let Some(groups) = groups.as_array_mut() {
             for group in groups.iter_mut() {
                 if let Some(handlers) = group.get_mut("hooks").and_then(Value::as_array_mut) {
-                    handlers.retain(|h| !handoff::settings::is_ours(h));
+                    handlers.retain(|h| !handoff::is_ours(h));
                 }
             }
             groups.retain(|g| {
@@ -77,7 +77,7 @@ fn real_world_settings_round_trip() {
         let installed = t.read(SETTINGS);
         let value: Value = serde_json::from_str(&installed)
             .unwrap_or_else(|e| panic!("{name}: install wrote invalid JSON ({e}):\n{installed}"));
-        let ours = handoff::settings::find_ours(&installed);
+        let ours = handoff::find_ours(&installed);
         assert_eq!(ours.len(), 5, "{name}: one entry per event");
         let before: Value = serde_json::from_str(&original).unwrap();
         assert_eq!(

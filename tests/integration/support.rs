@@ -324,7 +324,7 @@ impl Test {
     /// [`Test::redact`], plus the binary's path and the project's state-folder name (which ends
     /// in a hash of the random project path).
     pub fn redact_all(&self, text: &str) -> String {
-        let key = handoff::project::project_key(&self.project());
+        let key = handoff::project_key(&self.project());
         self.redact(&text.replace(env!("CARGO_BIN_EXE_handoff"), "[BIN]"))
             .replace(&key, "[KEY]")
     }

@@ -19,6 +19,7 @@
 pub mod claude_md;
 pub mod cli;
 pub mod commands;
+pub mod compaction;
 pub mod config;
 pub mod confine;
 pub mod document;

@@ -20,6 +20,7 @@
 mod claude_md;
 mod cli;
 mod commands;
+mod compaction;
 mod config;
 mod confine;
 mod copies;

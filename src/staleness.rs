@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::fs_atomic::{self, Durability};
 
-/// Commits walked at most; beyond that the count is shown as "N+".
-pub(crate) const WALK_LIMIT: usize = 500;
+/// First-parent commits searched back for the handoff's last change; beyond, the count is "N+".
+pub(crate) const WALK_LIMIT: usize = 100;
 /// Changed paths named in the header.
 pub(crate) const TOP_PATHS: usize = 3;
 
@@ -125,23 +125,55 @@ impl Repo {
         }
     }
 
-    /// The branch name (if any) and the commit HEAD points at (if any), read from files.
-    pub(crate) fn head(&self) -> (Option<String>, Option<String>) {
-        let Ok(head) = std::fs::read_to_string(self.git_dir.join("HEAD")) else {
-            return (None, None);
-        };
-        let head = head.trim();
-        match head.strip_prefix("ref:") {
-            Some(reference) => {
-                let reference = reference.trim();
-                let branch = reference
-                    .strip_prefix("refs/heads/")
-                    .unwrap_or(reference)
-                    .to_string();
-                (Some(branch), self.resolve(reference))
-            }
-            None => (None, Some(head.to_string())),
+    /// The branch name (if any) and the commit HEAD points at (if any): read from files, or from
+    /// git when the refs aren't plain files (reftable).
+    pub(crate) fn head(
+        &self,
+        limit: Duration,
+    ) -> Result<(Option<String>, Option<String>), GitError> {
+        match self.head_from_files() {
+            Some(head) => Ok(head),
+            None => self.head_from_git(limit),
         }
+    }
+
+    /// `None` when the files can't tell: a reftable repository (HEAD names `refs/heads/.invalid`).
+    fn head_from_files(&self) -> Option<(Option<String>, Option<String>)> {
+        let head = std::fs::read_to_string(self.git_dir.join("HEAD")).ok()?;
+        let head = head.trim();
+        let Some(reference) = head.strip_prefix("ref:") else {
+            return Some((None, Some(head.to_string())));
+        };
+        let reference = reference.trim();
+        let oid = self.resolve(reference);
+        if oid.is_none() && self.common_dir.join("reftable").is_dir() {
+            return None;
+        }
+        let branch = reference.strip_prefix("refs/heads/").unwrap_or(reference);
+        Some((Some(branch.to_string()), oid))
+    }
+
+    fn head_from_git(&self, limit: Duration) -> Result<(Option<String>, Option<String>), GitError> {
+        let deadline = Instant::now() + limit;
+        // A failure is an answer here: detached (no symbolic ref) or unborn (no commit).
+        let line = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+            match run_all(&self.top, &[args], deadline, limit) {
+                Ok(out) => Ok(out
+                    .into_iter()
+                    .next()
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())),
+                Err(GitError::Failed(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        let branch = line(&["symbolic-ref", "-q", "HEAD"])?.map(|r| {
+            r.strip_prefix("refs/heads/")
+                .map_or(r.clone(), str::to_string)
+        });
+        let oid = line(&["rev-parse", "-q", "--verify", "HEAD^{commit}"])?;
+        Ok((branch, oid))
     }
 
     fn resolve(&self, reference: &str) -> Option<String> {
@@ -175,7 +207,7 @@ pub(crate) fn check(
     let Some(repo) = Repo::find(root)? else {
         return Ok(None);
     };
-    let (branch, oid) = repo.head();
+    let (branch, oid) = repo.head(deadline)?;
     let Some(oid) = oid else {
         // An unborn branch: nothing committed yet.
         return Ok(Some(Staleness {
@@ -199,7 +231,7 @@ pub(crate) fn check(
     {
         return Ok(Some(hit.value));
     }
-    let mut value = from_git(&repo.top, &rel, mtime.map(|d| d.as_secs()), deadline)?;
+    let mut value = from_git(&repo.top, &oid, &rel, mtime.map(|d| d.as_secs()), deadline)?;
     value.branch = branch;
     let cached = Cached { key, value };
     if let Ok(json) = serde_json::to_vec(&cached) {
@@ -223,69 +255,219 @@ fn relative_to(path: &Path, top: &Path) -> Option<String> {
         .then(|| crate::project::display_relative(&top, &path))
 }
 
-/// Ask git: is the handoff modified in the work tree, and what do recent commits touch?
+/// Ask git: which commit last changed the handoff, how many commits HEAD has that it lacks, and
+/// what they touch. One walk of at most [`WALK_LIMIT`] first-parent commits finds the change (a
+/// merge counts as changing what it brings); a second git runs only when merges need counting.
 fn from_git(
     top: &Path,
+    head: &str,
     rel: &str,
     mtime_secs: Option<u64>,
     limit: Duration,
 ) -> Result<Staleness, GitError> {
     let deadline = Instant::now() + limit;
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(top)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    GitError::NotInstalled
-                } else {
-                    GitError::Spawn(e)
-                }
-            })
-    };
-    // Both run at once: this is the slow path of a hook.
-    let status = git(&["status", "--porcelain=v1", "--", rel])?;
+    let run = |jobs: &[Vec<String>]| run_all(top, jobs, deadline, limit);
+    let args = |a: &[&str]| a.iter().map(ToString::to_string).collect::<Vec<_>>();
     let most = format!("-n{WALK_LIMIT}");
-    let log = git(&[
-        "log",
-        &most,
-        "--no-renames",
-        "--format=%x1e%H %ct",
-        "--name-only",
-        "HEAD",
-    ]);
-    let log = match log {
-        Ok(log) => log,
-        Err(e) => {
-            stop(status);
-            return Err(e);
+    let [status, log] = two(run(&[
+        args(&["status", "--porcelain=v1", "--", rel]),
+        args(&[
+            "log",
+            "--first-parent",
+            &most,
+            "--no-renames",
+            "--format=%x1e%H %ct %P",
+            "--name-only",
+            head,
+        ]),
+    ])?);
+    let log = parse_log(&log);
+    let plan = plan(&log, rel, Worktree::from_status(&status), mtime_secs);
+    let commits_since = match &plan.count {
+        Count::Known(n) => *n,
+        Count::Ask { since, not } => {
+            let mut a = vec!["rev-list".to_string(), "--count".to_string()];
+            a.extend(since.map(|t| format!("--since=@{t}")));
+            a.push(head.to_string());
+            a.extend(not.iter().map(|oid| format!("^{oid}")));
+            let [count, _] = two(run(&[a])?);
+            count.trim().parse().map_err(|_| {
+                GitError::Failed(format!("git rev-list --count printed {:?}", count.trim()))
+            })?
         }
     };
-    let status = match collect(status, deadline) {
-        Ok(Some(out)) => out,
-        other => {
-            stop(log);
-            return Err(other.err().unwrap_or(GitError::TimedOut(limit)));
+    Ok(Staleness {
+        branch: None,
+        commits_since,
+        more: plan.more,
+        top_paths: plan.top_paths,
+    })
+}
+
+/// The handoff in the work tree, from `git status --porcelain=v1 -- <handoff>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Worktree {
+    /// As committed.
+    Clean,
+    /// Committed, with changes not yet committed.
+    Modified,
+    /// Not in HEAD: untracked or only added.
+    NeverCommitted,
+}
+
+impl Worktree {
+    fn from_status(status: &str) -> Self {
+        match status.lines().next().map(str::trim_end) {
+            None | Some("") => Self::Clean,
+            Some(l) if l.starts_with("??") || l.starts_with('A') || l.get(1..2) == Some("A") => {
+                Self::NeverCommitted
+            }
+            Some(_) => Self::Modified,
         }
-    };
-    let log = collect(log, deadline)?.ok_or(GitError::TimedOut(limit))?;
-    if !log.status.success() {
-        let err = String::from_utf8_lossy(&log.stderr);
-        let first = err.lines().next().unwrap_or("").trim();
-        return Err(GitError::Failed(first.to_string()));
     }
-    let dirty = !status.stdout.is_empty();
-    let log = String::from_utf8_lossy(&log.stdout);
-    Ok(walk(
-        &parse_log(&log),
-        rel,
-        dirty.then_some(mtime_secs).flatten(),
-    ))
+}
+
+/// What the walk settles, and what is left to ask git.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Plan {
+    pub count: Count,
+    pub more: bool,
+    pub top_paths: Vec<(String, usize)>,
+}
+
+/// The count of commits since the update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// Read off the walk: no merge among the commits counted.
+    Known(usize),
+    /// `git rev-list --count HEAD ^<not>`, only commits after `since` when given.
+    Ask {
+        since: Option<u64>,
+        not: Option<String>,
+    },
+}
+
+/// Decide from a first-parent walk (newest first): the handoff's last commit is the first that
+/// changed it; never committed, it was last updated when the file was written (`mtime`).
+pub(crate) fn plan(log: &[LogEntry], rel: &str, tree: Worktree, mtime: Option<u64>) -> Plan {
+    let last = match tree {
+        Worktree::NeverCommitted => None,
+        _ => log.iter().position(|e| e.paths.iter().any(|p| p == rel)),
+    };
+    // An uncommitted edit is the newest update: only commits after it count.
+    let since = match tree {
+        Worktree::Clean => None,
+        Worktree::Modified | Worktree::NeverCommitted => mtime,
+    };
+    let reached_limit = log.len() >= WALK_LIMIT;
+    if last.is_none() && tree != Worktree::NeverCommitted && reached_limit {
+        // Committed, but before the walk's reach.
+        return Plan {
+            count: Count::Known(log.len()),
+            more: true,
+            top_paths: top_paths(log),
+        };
+    }
+    let newer = |e: &&LogEntry| since.is_none_or(|t| e.time > t);
+    let counted: Vec<&LogEntry> = log[..last.unwrap_or(log.len())]
+        .iter()
+        .take_while(newer)
+        .collect();
+    // The walk saw every commit to count: it found the update, passed the edit's time, or ended.
+    let whole = last.is_some() || counted.len() < log.len() || !reached_limit;
+    let count = if whole && counted.iter().all(|e| !e.merge) {
+        Count::Known(counted.len())
+    } else {
+        Count::Ask {
+            since,
+            not: last.map(|i| log[i].oid.clone()),
+        }
+    };
+    Plan {
+        count,
+        more: false,
+        top_paths: top_paths(counted.iter().copied()),
+    }
+}
+
+/// The paths the commits changed most, with how many commits touched each.
+pub(crate) fn top_paths<'a>(log: impl IntoIterator<Item = &'a LogEntry>) -> Vec<(String, usize)> {
+    let mut touched: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for entry in log {
+        for path in &entry.paths {
+            *touched.entry(path).or_default() += 1;
+        }
+    }
+    let mut top: Vec<(String, usize)> = touched
+        .into_iter()
+        .map(|(p, n)| (p.to_string(), n))
+        .collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(TOP_PATHS);
+    top
+}
+
+/// The outputs of the (up to) two commands `run_all` was given.
+fn two(outputs: Vec<String>) -> [String; 2] {
+    let mut it = outputs.into_iter();
+    [it.next().unwrap_or_default(), it.next().unwrap_or_default()]
+}
+
+/// Run git commands at once (this is the slow path of a hook), each stopped at `deadline`; their
+/// stdout, or the first failure.
+fn run_all(
+    top: &Path,
+    jobs: &[Vec<String>],
+    deadline: Instant,
+    limit: Duration,
+) -> Result<Vec<String>, GitError> {
+    let mut children = Vec::new();
+    for args in jobs {
+        match spawn_git(top, args) {
+            Ok(child) => children.push(child),
+            Err(e) => {
+                children.into_iter().for_each(stop);
+                return Err(e);
+            }
+        }
+    }
+    let mut outputs = Vec::new();
+    let mut children = children.into_iter();
+    while let Some(child) = children.next() {
+        let out = match collect(child, deadline) {
+            Ok(Some(out)) => out,
+            other => {
+                children.for_each(stop);
+                return Err(other.err().unwrap_or(GitError::TimedOut(limit)));
+            }
+        };
+        if !out.status.success() {
+            children.for_each(stop);
+            let err = String::from_utf8_lossy(&out.stderr);
+            let first = err.lines().next().unwrap_or("").trim();
+            return Err(GitError::Failed(first.to_string()));
+        }
+        outputs.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    Ok(outputs)
+}
+
+fn spawn_git(top: &Path, args: &[String]) -> Result<Child, GitError> {
+    Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                GitError::NotInstalled
+            } else {
+                GitError::Spawn(e)
+            }
+        })
 }
 
 /// Kill a child and reap it.
@@ -294,28 +476,50 @@ fn stop(mut child: Child) {
     let _ = child.wait();
 }
 
-/// A child's output, or `None` (and the child killed) when it is still running at `deadline`. The
-/// pipes are read on a thread, so a full pipe can't stall git before the deadline.
+/// A child's output, or `None` (and the child killed) when it is still running at `deadline`. Each
+/// pipe is read on its own thread, so neither can fill and stall git before the deadline.
 fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
-    let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        if let Some(pipe) = stdout.as_mut() {
-            let _ = pipe.read_to_end(&mut out);
+    for (which, pipe) in [
+        (
+            0,
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
+        (
+            1,
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        ),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            let _ = tx.send((which, buf));
+        });
+    }
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    for _ in 0..2 {
+        let Ok((which, buf)) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        else {
+            // A reader thread may outlive this if git left a child holding the pipes; it ends
+            // with the process.
+            stop(child);
+            return Ok(None);
+        };
+        if which == 0 {
+            stdout = buf;
+        } else {
+            stderr = buf;
         }
-        if let Some(pipe) = stderr.as_mut() {
-            let _ = pipe.read_to_end(&mut err);
-        }
-        let _ = tx.send((out, err));
-    });
-    let Ok((stdout, stderr)) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
-    else {
-        // The reader thread may outlive this if git left a child holding the pipes; it ends
-        // with the process.
-        stop(child);
-        return Ok(None);
-    };
+    }
     // The pipes are closed, so git is exiting; it still gets no more than the deadline.
     loop {
         match child.try_wait() {
@@ -338,61 +542,40 @@ fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitErr
     }
 }
 
-/// A commit from `git log`: time and changed paths.
+/// A commit from `git log --format=%x1e%H %ct %P --name-only`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LogEntry {
+    pub oid: String,
     /// Committer time, seconds since the epoch.
     pub time: u64,
-    /// Paths the commit changed, relative to the work tree's top.
+    /// More than one parent.
+    pub merge: bool,
+    /// Paths the commit changed (against its first parent), relative to the work tree's top.
     pub paths: Vec<String>,
 }
 
-/// Parse `git log --format=%x1e%H %ct --name-only`.
+/// Parse `git log --format=%x1e%H %ct %P --name-only`.
 pub(crate) fn parse_log(text: &str) -> Vec<LogEntry> {
     text.split('\x1e')
         .filter_map(|record| {
             let mut lines = record.lines();
-            let header = lines.next()?;
-            let time = header.split_whitespace().nth(1)?.parse().ok()?;
+            let mut header = lines.next()?.split_whitespace();
+            let oid = header.next()?.to_string();
+            let time = header.next()?.parse().ok()?;
+            let merge = header.count() > 1;
             let paths = lines
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(str::to_string)
                 .collect();
-            Some(LogEntry { time, paths })
+            Some(LogEntry {
+                oid,
+                time,
+                merge,
+                paths,
+            })
         })
         .collect()
-}
-
-/// Count commits, newest first, until one that committed the handoff, or — when the handoff has
-/// uncommitted changes made at `modified_at` — one older than that.
-pub(crate) fn walk(log: &[LogEntry], rel: &str, modified_at: Option<u64>) -> Staleness {
-    let mut count = 0;
-    let mut found = false;
-    let mut touched: Vec<(String, usize)> = Vec::new();
-    for entry in log {
-        let committed_here = entry.paths.iter().any(|p| p == rel);
-        let before_edit = modified_at.is_some_and(|m| entry.time <= m);
-        if committed_here || before_edit {
-            found = true;
-            break;
-        }
-        count += 1;
-        for path in &entry.paths {
-            match touched.iter_mut().find(|(p, _)| p == path) {
-                Some((_, n)) => *n += 1,
-                None => touched.push((path.clone(), 1)),
-            }
-        }
-    }
-    touched.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    touched.truncate(TOP_PATHS);
-    Staleness {
-        branch: None,
-        commits_since: count,
-        more: !found && log.len() >= WALK_LIMIT,
-        top_paths: touched,
-    }
 }
 
 #[cfg(test)]
@@ -401,65 +584,178 @@ mod tests {
 
     fn entry(time: u64, paths: &[&str]) -> LogEntry {
         LogEntry {
+            oid: format!("c{time}"),
             time,
+            merge: false,
             paths: paths.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn merge(time: u64, paths: &[&str]) -> LogEntry {
+        LogEntry {
+            merge: true,
+            ..entry(time, paths)
         }
     }
 
     #[test]
     fn parses_git_log_output() {
-        let text = "\x1eaaa 300\n\nsrc/a.rs\nREADME.md\n\x1ebbb 200\n\n\x1eccc 100\n\ndocs/H.md\n";
+        let text = "\x1eaaa 300 p1\n\nsrc/a.rs\nREADME.md\n\x1ebbb 200 p2 p3\n\n\x1eccc 100\n\ndocs/H.md\n";
         assert_eq!(
             parse_log(text),
             [
-                entry(300, &["src/a.rs", "README.md"]),
-                entry(200, &[]),
-                entry(100, &["docs/H.md"])
+                LogEntry {
+                    oid: "aaa".into(),
+                    ..entry(300, &["src/a.rs", "README.md"])
+                },
+                LogEntry {
+                    oid: "bbb".into(),
+                    ..merge(200, &[])
+                },
+                LogEntry {
+                    oid: "ccc".into(),
+                    ..entry(100, &["docs/H.md"])
+                }
             ]
         );
     }
 
     #[test]
-    fn counts_commits_since_the_handoff_was_committed() {
-        let log = [
+    fn worktree_states_from_status() {
+        for (status, want) in [
+            ("", Worktree::Clean),
+            (" M docs/H.md\n", Worktree::Modified),
+            ("M  docs/H.md\n", Worktree::Modified),
+            ("?? docs/H.md\n", Worktree::NeverCommitted),
+            ("A  docs/H.md\n", Worktree::NeverCommitted),
+            (" A docs/H.md\n", Worktree::NeverCommitted),
+        ] {
+            assert_eq!(Worktree::from_status(status), want, "{status:?}");
+        }
+    }
+
+    type Case<'a> = (&'a str, &'a [LogEntry], Worktree, Option<u64>, Count, bool);
+
+    #[test]
+    #[allow(clippy::too_many_lines)] // one table
+    fn plans() {
+        let h = "docs/H.md";
+        let linear = [
             entry(500, &["src/a.rs"]),
             entry(400, &["src/a.rs", "src/b.rs"]),
             entry(300, &["c.rs"]),
-            entry(200, &["docs/H.md", "src/a.rs"]),
+            entry(200, &[h, "src/a.rs"]),
             entry(100, &["src/z.rs"]),
         ];
-        let s = walk(&log, "docs/H.md", None);
-        assert_eq!(s.commits_since, 3);
-        assert!(!s.more);
+        let with_merge = [
+            entry(500, &["a"]),
+            merge(400, &["b", "c"]),
+            entry(300, &[h]),
+        ];
+        let long: Vec<_> = (0..WALK_LIMIT as u64)
+            .map(|t| entry(9000 - t, &["a"]))
+            .collect();
+        let known = Count::Known;
+        let ask = |since, not: Option<&str>| Count::Ask {
+            since,
+            not: not.map(str::to_string),
+        };
+        #[rustfmt::skip]
+        let cases: &[Case] = &[
+            (
+                "linear: read off the walk",
+                &linear,
+                Worktree::Clean,
+                Some(450),
+                known(3),
+                false,
+            ),
+            (
+                "updated in HEAD",
+                &linear[3..],
+                Worktree::Clean,
+                None,
+                known(0),
+                false,
+            ),
+            (
+                "an edit counts from its time",
+                &linear,
+                Worktree::Modified,
+                Some(450),
+                known(1),
+                false,
+            ),
+            (
+                "an edit after everything",
+                &linear,
+                Worktree::Modified,
+                Some(999),
+                known(0),
+                false,
+            ),
+            (
+                "a merge is counted by git",
+                &with_merge,
+                Worktree::Clean,
+                None,
+                ask(None, Some("c300")),
+                false,
+            ),
+            (
+                "a merge before the edit is not",
+                &with_merge,
+                Worktree::Modified,
+                Some(450),
+                known(1),
+                false,
+            ),
+            (
+                "never committed: by time",
+                &linear,
+                Worktree::NeverCommitted,
+                Some(350),
+                known(2),
+                false,
+            ),
+            (
+                "never committed, history ended",
+                &linear[..3],
+                Worktree::NeverCommitted,
+                None,
+                known(3),
+                false,
+            ),
+            (
+                "never committed, walk ran out",
+                &long,
+                Worktree::NeverCommitted,
+                Some(1),
+                ask(Some(1), None),
+                false,
+            ),
+            (
+                "committed before the walk's reach",
+                &long,
+                Worktree::Clean,
+                None,
+                known(WALK_LIMIT),
+                true,
+            ),
+        ];
+        for (name, log, tree, mtime, count, more) in cases {
+            let p = plan(log, h, *tree, *mtime);
+            assert_eq!((&p.count, p.more), (count, *more), "{name}");
+        }
+        let p = plan(&linear, h, Worktree::Clean, None);
         assert_eq!(
-            s.top_paths,
+            p.top_paths,
             [
                 ("src/a.rs".into(), 2),
                 ("c.rs".into(), 1),
                 ("src/b.rs".into(), 1)
             ]
         );
-    }
-
-    #[test]
-    fn an_uncommitted_edit_counts_from_its_time() {
-        let log = [
-            entry(500, &["a"]),
-            entry(400, &["b"]),
-            entry(300, &["docs/H.md"]),
-        ];
-        assert_eq!(walk(&log, "docs/H.md", Some(450)).commits_since, 1);
-        assert_eq!(walk(&log, "docs/H.md", Some(999)).commits_since, 0);
-    }
-
-    #[test]
-    fn never_committed_counts_everything_and_says_more_at_the_limit() {
-        let log: Vec<_> = (0..WALK_LIMIT as u64)
-            .map(|t| entry(1000 - t, &["a"]))
-            .collect();
-        let s = walk(&log, "docs/H.md", None);
-        assert_eq!(s.commits_since, WALK_LIMIT);
-        assert!(s.more);
     }
 
     fn git(dir: &Path, args: &[&str]) {
@@ -544,6 +840,216 @@ mod tests {
             e.to_string()
                 .starts_with(&format!("{}", root.join(".git").display())),
             "{e}"
+        );
+    }
+
+    fn git_installed() -> bool {
+        let ok = Command::new("git").arg("--version").output().is_ok();
+        if !ok {
+            eprintln!("skipped: git not installed");
+        }
+        ok
+    }
+
+    /// A repository from a `git fast-import` stream; commits are made in seconds this way.
+    fn imported(stream: &str, init: &[&str]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        git(dir.path(), &[&["init", "-q", "-b", "trunk"], init].concat());
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(["fast-import", "--quiet"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), stream.as_bytes()).unwrap();
+        drop(child.stdin.take());
+        assert!(child.wait().unwrap().success());
+        git(dir.path(), &["reset", "-q", "--hard", "trunk"]);
+        dir
+    }
+
+    /// A fast-import commit on `branch` changing `path`; marks are 1-based commit numbers.
+    fn commit(out: &mut String, branch: &str, mark: u32, parents: &[u32], path: &str) {
+        use std::fmt::Write as _;
+        let _ = write!(
+            out,
+            "commit refs/heads/{branch}\nmark :{mark}\ncommitter T <t@e> {} +0000\ndata 1\nc\n",
+            1_700_000_000 + u64::from(mark)
+        );
+        for (i, p) in parents.iter().enumerate() {
+            let _ = writeln!(out, "{} :{p}", if i == 0 { "from" } else { "merge" });
+        }
+        let _ = write!(out, "M 100644 inline {path}\ndata 2\n{}\n\n", mark % 10);
+    }
+
+    #[test]
+    fn a_merge_of_many_commits_counts_each_of_them() {
+        if !git_installed() {
+            return;
+        }
+        // trunk: handoff (1), work (2); side from 2: 1,224 commits; trunk: work, then the merge.
+        let side = 1224;
+        let mut s = String::new();
+        commit(&mut s, "trunk", 1, &[], "docs/H.md");
+        commit(&mut s, "trunk", 2, &[1], "a.rs");
+        for m in 3..3 + side {
+            let parent = if m == 3 { 2 } else { m - 1 };
+            commit(&mut s, "side", m, &[parent], &format!("s/{}.rs", m % 7));
+        }
+        commit(&mut s, "trunk", 3 + side, &[2], "b.rs");
+        commit(&mut s, "trunk", 4 + side, &[3 + side, 2 + side], "b.rs");
+        let dir = imported(&s, &[]);
+        let root = dir.path();
+        let got = check(
+            root,
+            &root.join("docs/H.md"),
+            &root.join("c"),
+            COMMAND_DEADLINE,
+        )
+        .unwrap()
+        .unwrap();
+        // work + side + work + merge, all reachable from HEAD and not from the handoff's commit.
+        assert_eq!((got.commits_since, got.more), (1 + 1224 + 1 + 1, false));
+        assert_eq!(got.branch.as_deref(), Some("trunk"));
+    }
+
+    #[test]
+    fn beyond_the_walk_the_count_is_a_floor() {
+        if !git_installed() {
+            return;
+        }
+        let mut s = String::new();
+        commit(&mut s, "trunk", 1, &[], "docs/H.md");
+        for m in 2..=(WALK_LIMIT as u32 + 10) {
+            commit(&mut s, "trunk", m, &[m - 1], "a.rs");
+        }
+        let dir = imported(&s, &[]);
+        let root = dir.path();
+        let got = check(
+            root,
+            &root.join("docs/H.md"),
+            &root.join("c"),
+            COMMAND_DEADLINE,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((got.commits_since, got.more), (WALK_LIMIT, true));
+    }
+
+    #[test]
+    fn a_reftable_repository_is_read_through_git() {
+        if !git_installed() {
+            return;
+        }
+        let mut s = String::new();
+        commit(&mut s, "trunk", 1, &[], "docs/H.md");
+        commit(&mut s, "trunk", 2, &[1], "a.rs");
+        commit(&mut s, "trunk", 3, &[2], "a.rs");
+        let dir = imported(&s, &["--ref-format=reftable"]);
+        let root = dir.path();
+        if !root.join(".git/reftable").is_dir() {
+            eprintln!("skipped: this git has no reftable");
+            return;
+        }
+        let got = check(
+            root,
+            &root.join("docs/H.md"),
+            &root.join("c"),
+            COMMAND_DEADLINE,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(got.branch.as_deref(), Some("trunk"));
+        assert_eq!(got.commits_since, 2);
+        let repo = Repo::find(root).unwrap().unwrap();
+        git(root, &["checkout", "-q", "--detach"]);
+        let (branch, oid) = repo.head(COMMAND_DEADLINE).unwrap();
+        assert_eq!(branch, None);
+        assert_eq!(oid.map(|o| o.len()), Some(40));
+    }
+
+    #[test]
+    fn never_committed_counts_commits_after_the_file_was_written() {
+        if !git_installed() {
+            return;
+        }
+        let mut s = String::new();
+        for m in 1..=5 {
+            let parents: &[u32] = if m == 1 { &[] } else { &[m - 1] };
+            commit(&mut s, "trunk", m, parents, "a.rs");
+        }
+        let dir = imported(&s, &[]);
+        let root = dir.path();
+        let handoff = root.join("docs/H.md");
+        fs_atomic::write(&handoff, b"# H\n", Durability::Fast).unwrap();
+        // Written between commits 3 and 4.
+        let written = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_003);
+        std::fs::File::options()
+            .write(true)
+            .open(&handoff)
+            .unwrap()
+            .set_modified(written)
+            .unwrap();
+        let got = check(root, &handoff, &root.join("c"), COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
+        assert_eq!((got.commits_since, got.more), (2, false));
+    }
+
+    #[test]
+    fn the_cache_answers_until_head_or_the_handoff_moves() {
+        if !git_installed() {
+            return;
+        }
+        let mut s = String::new();
+        commit(&mut s, "trunk", 1, &[], "docs/H.md");
+        commit(&mut s, "trunk", 2, &[1], "a.rs");
+        let dir = imported(&s, &[]);
+        let root = dir.path();
+        let (handoff, cache) = (root.join("docs/H.md"), root.join("c"));
+        let first = check(root, &handoff, &cache, COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.commits_since, 1);
+        // A planted answer under the same key is what comes back: git did not run.
+        let mut planted: Cached = serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+        planted.value.commits_since = 42;
+        fs_atomic::write(
+            &cache,
+            &serde_json::to_vec(&planted).unwrap(),
+            Durability::Fast,
+        )
+        .unwrap();
+        let hit = check(root, &handoff, &cache, COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
+        assert_eq!(hit.commits_since, 42);
+        // A new commit moves HEAD: a miss, counted again.
+        fs_atomic::write(&root.join("a.rs"), b"new", Durability::Fast).unwrap();
+        git(root, &["commit", "-qam", "more"]);
+        let miss = check(root, &handoff, &cache, COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap();
+        assert_eq!(miss.commits_since, 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_child_writing_much_to_stderr_is_read_to_the_end() {
+        // Past a pipe's 64 KiB on stderr, before anything on stdout.
+        let child = Command::new("sh")
+            .args(["-c", "head -c 300000 /dev/zero >&2; echo done"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = collect(child, Instant::now() + COMMAND_DEADLINE)
+            .unwrap()
+            .expect("not a timeout");
+        assert_eq!(
+            (out.stdout, out.stderr.len()),
+            (b"done\n".to_vec(), 300_000)
         );
     }
 

@@ -1,14 +1,19 @@
-//! UserPromptSubmit: when the context is nearly full, ask the agent to update the handoff now —
-//! once each time the threshold is crossed.
+//! UserPromptSubmit: when the context nears the point where Claude Code compacts, ask the agent to
+//! update the handoff now — once each time the threshold is crossed, and only on a prompt a person
+//! typed (a loop or schedule wakeup must not take the one warning).
 use std::path::Path;
 
 use super::{Ctx, Reply};
+use crate::compaction;
 use crate::transcript::{self, STANDARD_WINDOW};
 
 /// Answer a UserPromptSubmit event.
 pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     // A refused handoff (already reported) can't be brought up to date.
-    if ctx.input.transcript_path.is_empty() || ctx.project.refused().is_some() {
+    if !typed(&ctx.input.source)
+        || ctx.input.transcript_path.is_empty()
+        || ctx.project.refused().is_some()
+    {
         return None;
     }
     let usage = match transcript::context_usage(Path::new(&ctx.input.transcript_path)) {
@@ -20,8 +25,13 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         }
     };
     let window = window(ctx, usage.model.as_deref(), usage.tokens);
-    let percent = percent(usage.tokens, window);
-    let over = percent >= u64::from(ctx.project.config.context_warn_percent);
+    let (inputs, problem) = compaction::inputs(ctx.env, &ctx.project.root);
+    if let Some(problem) = problem {
+        ctx.warn(problem);
+    }
+    let point = compaction::point(window, &inputs);
+    let percent = percent(usage.tokens, point);
+    let over = over(usage.tokens, point, ctx.project.config.context_warn_percent);
     let mut s = match ctx.load_state() {
         Some(s) => s,
         // Below the threshold with nothing remembered: nothing to say, nothing to save.
@@ -38,11 +48,11 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         Reply::context(
             "UserPromptSubmit",
             format!(
-                "[handoff] Context is {percent}% full ({} of {} tokens); compaction is near. Bring {} \
-                 up to date now — current state, what's next, what failed, key decisions — so the work \
-                 carries over.",
+                "[handoff] Context is {percent}% of the way to compaction ({} of the {} tokens at \
+                 which Claude Code compacts). Bring {} up to date now — current state, what's next, \
+                 what failed, key decisions — so the work carries over.",
                 thousands(usage.tokens),
-                thousands(window),
+                thousands(point),
                 ctx.project.handoff_display
             ),
         )
@@ -58,6 +68,17 @@ fn window(ctx: &Ctx<'_>, model: Option<&str>, tokens: u64) -> u64 {
         return STANDARD_WINDOW;
     }
     transcript::window_for(model, tokens)
+}
+
+/// A prompt a person typed: `source` `user`, or none (clients before the field). Wakeups, polls,
+/// system and SDK prompts are not.
+fn typed(source: &str) -> bool {
+    matches!(source, "" | "user")
+}
+
+/// Whether `tokens` are at `warn_percent` of the compaction `point` or past it.
+fn over(tokens: u64, point: u64, warn_percent: u8) -> bool {
+    u128::from(tokens) * 100 >= u128::from(point) * u128::from(warn_percent)
 }
 
 /// How much of `window` `tokens` fill, in whole percent (past 100 when over).
@@ -82,6 +103,48 @@ fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_typed_it() {
+        for (source, want) in [
+            ("", true),
+            ("user", true),
+            ("loop_wakeup", false),
+            ("schedule_wakeup", false),
+            ("poll_event", false),
+            ("system", false),
+            ("sdk", false),
+            ("something new", false),
+        ] {
+            assert_eq!(typed(source), want, "{source:?}");
+        }
+    }
+
+    #[test]
+    fn warn_at_a_share_of_the_compaction_point() {
+        let auto_200k = compaction::point(200_000, &compaction::Inputs::default());
+        let window_100k = compaction::point(
+            1_000_000,
+            &compaction::Inputs {
+                window: Some(100_000),
+                ..Default::default()
+            },
+        );
+        for (tokens, point, pct, want) in [
+            (133_599, auto_200k, 80, false),
+            (133_600, auto_200k, 80, true),
+            (85_000, window_100k, 80, true),
+            (53_599, window_100k, 80, false),
+            (0, 0, 80, true),
+            (u64::MAX, 1, 100, true),
+        ] {
+            assert_eq!(
+                over(tokens, point, pct),
+                want,
+                "{tokens} of {point} at {pct}%"
+            );
+        }
+    }
 
     #[test]
     fn percentages() {

@@ -2,9 +2,9 @@
 use crate::session::{on_each_version, E2e};
 use crate::stand_in::Reply;
 
-/// 85 % of the 200,000-token window of `session::MODEL`.
+/// 85 % of the 200,000-token window of `session::MODEL`: past the 167,000 at which it compacts.
 const TOKENS_AT_85: u64 = 170_000;
-const WARNING: &str = "[handoff] Context is 85% full";
+const WARNING: &str = "[handoff] Context is 101% of the way to compaction";
 
 #[test]
 fn context_at_85_percent_warns_once() {

@@ -156,7 +156,73 @@ fn context_warning_once_per_crossing() {
     assert!(t
         .hook("UserPromptSubmit", &json!({}))
         .context()
-        .contains("90% full"));
+        .contains("107% of the way to compaction"));
+}
+
+#[test]
+fn only_a_prompt_a_person_typed_takes_the_warning() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.append_transcript(&usage_line("claude-sonnet-4-5", 170_000));
+    for source in [
+        "loop_wakeup",
+        "schedule_wakeup",
+        "poll_event",
+        "system",
+        "sdk",
+    ] {
+        let out = t.hook("UserPromptSubmit", &json!({ "source": source }));
+        assert_eq!(out.stdout, "", "{source}");
+    }
+    // The warning was not used up by them.
+    let out = t.hook("UserPromptSubmit", &json!({ "source": "user" }));
+    insta::assert_snapshot!(out.context());
+}
+
+#[test]
+fn the_warning_keys_off_the_configured_compaction_window() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    // 85,000 tokens of a 1M window would be quiet; with a 100,000-token auto-compact window
+    // Claude Code compacts at 67,000.
+    t.append_transcript(&usage_line("claude-opus-4-6", 85_000));
+    assert_eq!(t.hook("UserPromptSubmit", &json!({})).stdout, "");
+    t.write(".claude/settings.json", r#"{"autoCompactWindow": 100000}"#);
+    let out = t.hook("UserPromptSubmit", &json!({}));
+    insta::assert_snapshot!(out.context());
+}
+
+#[test]
+fn the_compaction_window_from_the_users_settings_and_the_environment() {
+    let user = Test::new();
+    user.append_transcript(&usage_line("claude-opus-4-6", 85_000));
+    std::fs::create_dir_all(user.home().join(".claude")).unwrap();
+    std::fs::write(
+        user.home().join(".claude/settings.json"),
+        r#"{"autoCompactWindow": "100k"}"#,
+    )
+    .unwrap();
+    assert!(user
+        .hook("UserPromptSubmit", &json!({}))
+        .context()
+        .contains("of the 67,000 tokens"));
+    let env = Test::new().env("CLAUDE_CODE_AUTO_COMPACT_WINDOW", Some("100000"));
+    env.append_transcript(&usage_line("claude-opus-4-6", 85_000));
+    assert!(env
+        .hook("UserPromptSubmit", &json!({}))
+        .context()
+        .contains("of the 67,000 tokens"));
+}
+
+#[test]
+fn a_settings_file_that_cant_be_parsed_is_passed_over_in_one_line() {
+    let t = Test::new();
+    t.append_transcript(&usage_line("claude-opus-4-6", 85_000));
+    t.write(".claude/settings.json", "{ not json");
+    let out = t.hook_with_stderr("UserPromptSubmit", &json!({}));
+    assert_eq!(out.stdout, "");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("settings.json"), "{}", out.stderr);
 }
 
 #[test]
@@ -172,7 +238,7 @@ fn context_window_follows_the_model_and_the_config() {
     assert!(t
         .hook("UserPromptSubmit", &json!({}))
         .context()
-        .contains("85% full"));
+        .contains("101% of the way to compaction"));
 }
 
 #[test]
@@ -185,7 +251,7 @@ fn the_real_transcript_at_99_percent_warns() {
     assert!(t
         .hook("UserPromptSubmit", &json!({}))
         .context()
-        .contains("99% full"));
+        .contains("102% of the way to compaction"));
 }
 
 #[test]

@@ -57,10 +57,11 @@ fn usage_that_overflows_is_skipped_not_shown() {
     t.append_transcript(&overflowing_usage_line());
     let out = t.hook_with_stderr("UserPromptSubmit", &json!({}));
     assert_eq!(out.stderr, "");
-    // The record before it is the reading: 90% of 200K.
+    // The record before it is the reading: 180K of the 167K at which 200K compacts.
     assert!(
-        out.context()
-            .starts_with("[handoff] Context is 90% full (180,000 of 200,000 tokens)"),
+        out.context().starts_with(
+            "[handoff] Context is 107% of the way to compaction (180,000 of the 167,000 tokens"
+        ),
         "{out}"
     );
 
@@ -177,8 +178,9 @@ fn a_huge_line_after_the_last_usage_is_passed_over() {
     t.append_transcript(&huge);
     let out = t.hook_with_stderr("UserPromptSubmit", &json!({}));
     assert!(
-        out.context()
-            .starts_with("[handoff] Context is 90% full (180,000 of 200,000 tokens)"),
+        out.context().starts_with(
+            "[handoff] Context is 107% of the way to compaction (180,000 of the 167,000 tokens"
+        ),
         "{}",
         out.stderr
     );

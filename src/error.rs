@@ -42,6 +42,10 @@ pub enum Error {
     #[error(transparent)]
     Refused(#[from] crate::confine::Refused),
 
+    /// A queue or wave command could not do what was asked.
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::FleetError),
+
     /// The command line asks for something impossible (clap checks the rest); exits 64.
     #[error("{0}")]
     Usage(String),

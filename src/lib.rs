@@ -15,6 +15,9 @@
 //! [`document`] runs those edits under a lock; [`session_log`] holds the session digests and
 //! [`postmortem`] the postmortem index, both shown at SessionStart. [`inject`] keeps what the hooks
 //! hand the client from forging its tags or hiding text in invisible controls.
+//!
+//! Pipelines of sessions: [`fleet`] holds the session boundary, the shared todo/done queue (under a
+//! lock, or through git) and the findings relayed from wave to wave.
 
 pub mod claude_md;
 pub mod cli;
@@ -25,6 +28,7 @@ pub mod document;
 pub mod edit;
 pub mod env;
 pub mod error;
+pub mod fleet;
 pub mod fs_atomic;
 pub mod handoff;
 pub mod hook;

@@ -289,14 +289,14 @@ fn from_git(
 }
 
 /// Kill a child and reap it.
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
 
 /// A child's output, or `None` (and the child killed) when it is still running at `deadline`. The
 /// pipes are read on a thread, so a full pipe can't stall git before the deadline.
-fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
+pub(crate) fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
     let (mut stdout, mut stderr) = (child.stdout.take(), child.stderr.take());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -43,8 +43,13 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
         fs_atomic::sweep(project.handoff()?);
         println!("{} already exists; left as it is.", project.handoff_display);
     }
+    if args.template == templates::Template::Pipeline {
+        for line in crate::fleet::pipeline::lay_out(&project.root)? {
+            println!("{line}");
+        }
+    }
     if !args.no_claude_md {
-        update_claude_md(&project, env)?;
+        update_claude_md(&project, env, args.template)?;
     }
     let installed = Scope::ALL.iter().any(|s| {
         s.settings_path(&project.root, env)
@@ -75,13 +80,13 @@ pub(crate) fn confined_claude_md(root: &Path, path: &Path) -> Result<PathBuf> {
     Ok(confine::file(root, named, Named::ClaudeMd)?)
 }
 
-fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
+fn update_claude_md(project: &Project, env: &Env, template: templates::Template) -> Result<()> {
     let named = claude_md_path(&project.root);
     let shown = scope::display(&named, &project.root, env);
     let path = confined_claude_md(&project.root, &named)?;
     let old = read_optional(&path)?;
     let body = templates::fill(
-        templates::CLAUDE_MD,
+        template.claude_md(),
         &[("handoff", &project.project_handoff_display)],
     );
     let new = claude_md::upsert(old.as_deref(), &body)

@@ -12,6 +12,7 @@ mod confined;
 mod corpus;
 mod digest;
 mod doctor;
+mod fleet;
 mod forgery;
 mod fuzz;
 mod hook;

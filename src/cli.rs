@@ -21,6 +21,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub file: Option<PathBuf>,
 
+    /// The wave this session belongs to, for a pipeline's relayed findings ("waves" in
+    /// .claude/handoff.json); default: $HANDOFF_WAVE.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub wave: Option<u32>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -143,6 +148,24 @@ pub(crate) enum Command {
     ///
     /// Example: handoff check --max-commits 10 --require "Current State"
     Check(CheckArgs),
+
+    /// A queue of work shared by many sessions: the todo and done files named by "queue" in
+    /// .claude/handoff.json.
+    ///
+    /// Without an action, lists pending items, claimed ones (who, since when) and how many are
+    /// done. A claim older than the lease ("lease", default 2h) is free again. With "sync": "git"
+    /// (or --sync) every change pulls with rebase, commits only the queue files and pushes,
+    /// retrying when another clone pushed first.
+    ///
+    /// Example: item=$(handoff queue claim --as writer-3) && work "$item" && handoff queue done "$item"
+    Queue(QueueArgs),
+
+    /// The findings of each wave (the "waves" folders in .claude/handoff.json) and who wrote them.
+    ///
+    /// A session of wave N (--wave N or $HANDOFF_WAVE) sees waves 1 to N only.
+    ///
+    /// Example: handoff wave --json
+    Wave(WaveArgs),
 
     /// Print a shell completion script.
     ///
@@ -369,6 +392,69 @@ pub(crate) struct OverviewArgs {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub depth: usize,
     /// Print a JSON array, stalest first.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `handoff queue`.
+#[derive(Debug, Args)]
+pub(crate) struct QueueArgs {
+    #[command(subcommand)]
+    pub action: Option<QueueAction>,
+    /// Print the queue as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Share the change through git (pull, commit the queue files, push), as "sync": "git" does.
+    #[arg(long, global = true)]
+    pub sync: bool,
+}
+
+/// What `handoff queue` does; without one, it lists the queue.
+#[derive(Debug, Subcommand)]
+pub(crate) enum QueueAction {
+    /// Add an item at the end of the todo file.
+    ///
+    /// Example: handoff queue add "https://example.com/page"
+    Add {
+        /// The item; several words are joined with spaces.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Take the first item nobody holds, mark it claimed, and print its text alone.
+    ///
+    /// Exits 1 with one line on stderr when nothing is left.
+    ///
+    /// Example: handoff queue claim --as writer-3
+    Claim {
+        /// Who claims it; default: $HANDOFF_AGENT, else the task id, else host:pid of the caller.
+        #[arg(long = "as", value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Move an item to the done file, with the time and who did it.
+    ///
+    /// Example: handoff queue done 3
+    Done {
+        /// Its number in `handoff queue`, its text, or words from it.
+        #[arg(required = true, value_name = "ITEM")]
+        item: Vec<String>,
+        /// Who did it; default as for `claim`.
+        #[arg(long = "as", value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Free a claimed item for others.
+    ///
+    /// Example: handoff queue release "https://example.com/page"
+    Release {
+        /// Its number in `handoff queue`, its text, or words from it.
+        #[arg(required = true, value_name = "ITEM")]
+        item: Vec<String>,
+    },
+}
+
+/// Options of `handoff wave`.
+#[derive(Debug, Args)]
+pub(crate) struct WaveArgs {
+    /// Print the waves as a JSON array.
     #[arg(long)]
     pub json: bool,
 }

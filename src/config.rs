@@ -75,8 +75,49 @@ pub(crate) struct Config {
     pub required: Vec<String>,
     /// `handoff check`: commits HEAD may be ahead of the handoff's last update.
     pub max_commits: usize,
+    /// Sessions working as a pipeline: boundary files, the queue, git sync, waves.
+    pub fleet: Fleet,
     /// Problems found while reading the file, one line each, for stderr.
     pub warnings: Vec<String>,
+}
+
+/// How long a claim holds when the config says nothing.
+pub(crate) const DEFAULT_LEASE: std::time::Duration = std::time::Duration::from_secs(2 * 3600);
+
+/// The settings for a fleet of sessions coordinated through files.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Fleet {
+    /// `session.start`: files a session reads first, in order (globs; `{task}`, `{wave}`).
+    pub start: Vec<String>,
+    /// `session.end`: files a session is expected to write before it stops.
+    pub end: Vec<String>,
+    /// `queue`: the todo and done files; `None` when the project has no queue.
+    pub queue: Option<QueueConfig>,
+    /// `sync`: how queue changes reach other machines.
+    pub sync: Sync,
+    /// `waves`: the folder of wave N's findings, with `{wave}` for N.
+    pub waves: Option<String>,
+}
+
+/// `"queue": {"todo": ..., "done": ..., "lease": "2h"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueueConfig {
+    /// The file of items to do, relative to the project root.
+    pub todo: String,
+    /// The file finished items move to.
+    pub done: String,
+    /// How long a claim holds before the item is free again.
+    pub lease: std::time::Duration,
+}
+
+/// How queue changes are shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Sync {
+    /// Only this clone's files.
+    #[default]
+    Off,
+    /// Pull, change, commit and push the queue files on every change.
+    Git,
 }
 
 impl Default for Config {
@@ -91,6 +132,7 @@ impl Default for Config {
             task_path: DEFAULT_TASK_PATH.to_string(),
             required: DEFAULT_REQUIRED.iter().map(ToString::to_string).collect(),
             max_commits: DEFAULT_MAX_COMMITS,
+            fleet: Fleet::default(),
             warnings: Vec::new(),
         }
     }
@@ -198,6 +240,9 @@ impl Config {
                         }
                     }
                 }
+                "session" | "queue" | "sync" | "waves" => {
+                    parse_fleet(&mut out.fleet, key, v, &mut bad);
+                }
                 // Unknown keys are left for newer versions and other tools.
                 _ => {}
             }
@@ -205,6 +250,87 @@ impl Config {
         out.warnings = config.warnings;
         out
     }
+}
+
+/// One of the fleet keys into `fleet`; `bad(key, want)` reports a field that is ignored.
+fn parse_fleet(fleet: &mut Fleet, key: &str, v: &Value, bad: &mut impl FnMut(&str, &str)) {
+    match key {
+        "session" => {
+            let Some(session) = v.as_object() else {
+                return bad(key, "an object with \"start\" and \"end\" lists of files");
+            };
+            for (name, list) in [("start", &mut fleet.start), ("end", &mut fleet.end)] {
+                if let Some(value) = session.get(name) {
+                    match string_list(value) {
+                        Some(files) => {
+                            *list = files.into_iter().filter(|f| !f.trim().is_empty()).collect();
+                        }
+                        None => bad(&format!("session.{name}"), "a list of files or globs"),
+                    }
+                }
+            }
+        }
+        "queue" => {
+            let Some(queue) = v.as_object() else {
+                return bad(key, "an object with \"todo\", \"done\" and \"lease\"");
+            };
+            let file = |name: &str, bad: &mut dyn FnMut(&str, &str)| match queue
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::trim)
+            {
+                Some(f) if !f.is_empty() => Some(f.to_string()),
+                _ => {
+                    bad(&format!("queue.{name}"), "a relative file path");
+                    None
+                }
+            };
+            let (todo, done) = (file("todo", bad), file("done", bad));
+            let lease = match queue.get("lease") {
+                None => DEFAULT_LEASE,
+                Some(l) => l.as_str().and_then(parse_duration).unwrap_or_else(|| {
+                    bad(
+                        "queue.lease",
+                        "a duration such as \"2h\", \"30m\" or \"1d\"",
+                    );
+                    DEFAULT_LEASE
+                }),
+            };
+            if let (Some(todo), Some(done)) = (todo, done) {
+                if todo == done {
+                    return bad("queue.done", "a different file from queue.todo");
+                }
+                fleet.queue = Some(QueueConfig { todo, done, lease });
+            }
+        }
+        "sync" => match v.as_str().map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            Some("git") => fleet.sync = Sync::Git,
+            Some("off" | "none" | "") => fleet.sync = Sync::Off,
+            _ => bad(key, "\"git\" or \"off\""),
+        },
+        "waves" => match v.as_str().map(str::trim) {
+            Some(w) if w.contains("{wave}") => fleet.waves = Some(w.to_string()),
+            _ => bad(key, "a folder path containing {wave}"),
+        },
+        _ => {}
+    }
+}
+
+/// `90s`, `30m`, `2h`, `1d`, or a number of seconds; at least one second.
+pub(crate) fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, unit) = s.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let scale = match unit.trim() {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    let secs = n.checked_mul(scale)?;
+    (secs > 0).then(|| std::time::Duration::from_secs(secs))
 }
 
 /// A JSON list of strings.
@@ -288,6 +414,52 @@ mod tests {
         assert_eq!(c.budget, DEFAULT_BUDGET);
         assert_eq!(c.path, DEFAULT_PATH);
         assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn fleet_keys() {
+        let c = Config::parse(
+            r#"{"session":{"start":["plan/task-{task}.md","review/*.md"],"end":["done.md"]},
+                "queue":{"todo":"todo.md","done":"done.md","lease":"30m"},
+                "sync":"git","waves":"discovery/wave-{wave}"}"#,
+            "c",
+        );
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        assert_eq!(c.fleet.start, ["plan/task-{task}.md", "review/*.md"]);
+        assert_eq!(c.fleet.end, ["done.md"]);
+        let q = c.fleet.queue.unwrap();
+        assert_eq!((q.todo.as_str(), q.done.as_str()), ("todo.md", "done.md"));
+        assert_eq!(q.lease.as_secs(), 1800);
+        assert_eq!(c.fleet.sync, Sync::Git);
+        assert_eq!(c.fleet.waves.as_deref(), Some("discovery/wave-{wave}"));
+        let c = Config::parse(
+            r#"{"session":[],"queue":{"todo":"a.md","done":"a.md","lease":"soon"},
+                "sync":"svn","waves":"discovery"}"#,
+            "c",
+        );
+        assert_eq!(c.fleet, Fleet::default());
+        assert_eq!(c.warnings.len(), 5, "{:?}", c.warnings);
+        let c = Config::parse(r#"{"queue":{"todo":"t.md","done":"d.md"}}"#, "c");
+        assert_eq!(c.fleet.queue.unwrap().lease, DEFAULT_LEASE);
+    }
+
+    #[test]
+    fn durations() {
+        for (s, want) in [
+            ("2h", Some(7_200)),
+            ("30m", Some(1_800)),
+            ("90s", Some(90)),
+            ("90", Some(90)),
+            ("1d", Some(86_400)),
+            (" 5 min", Some(300)),
+            ("5min", Some(300)),
+            ("0h", None),
+            ("h", None),
+            ("2w", None),
+            ("-1h", None),
+        ] {
+            assert_eq!(parse_duration(s).map(|d| d.as_secs()), want, "{s:?}");
+        }
     }
 
     #[test]

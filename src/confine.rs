@@ -21,6 +21,8 @@ pub(crate) enum Named {
     ClaudeMd,
     /// `.claude/settings.json` or `.claude/settings.local.json`.
     Settings,
+    /// A file of the fleet settings: `session`, `queue` or `waves`.
+    Fleet,
 }
 
 impl Named {
@@ -39,6 +41,10 @@ impl Named {
             Named::Settings => {
                 "make it a regular file inside the project, or install in another scope \
                  (--scope user)"
+            }
+            Named::Fleet => {
+                "point \"session\", \"queue\" and \"waves\" in .claude/handoff.json at files \
+                 inside the project"
             }
             Named::ClaudeMd => {
                 "make it a regular file inside the project, or leave it alone with --no-claude-md \

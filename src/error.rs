@@ -95,6 +95,9 @@ pub(crate) enum Error {
     /// Stdout could not be written, for a reason other than its reader going away.
     #[error("could not write the output: {0}")]
     Stdout(String),
+    /// A queue or wave command could not do what was asked.
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::FleetError),
 
     /// A command found problems and has already reported them; exit non-zero without more output.
     #[error("")]

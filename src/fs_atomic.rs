@@ -226,16 +226,7 @@ pub(crate) fn update<T, E: From<std::io::Error>>(
     lock: &Path,
     change: impl FnOnce(Option<Vec<u8>>) -> Result<(Option<Vec<u8>>, T), E>,
 ) -> Result<T, E> {
-    if let Some(dir) = lock.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let guard = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock)?;
-    guard.file().lock()?;
-    let result = (|| {
+    locked(lock, || {
         let current = match fs::read(path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -246,7 +237,25 @@ pub(crate) fn update<T, E: From<std::io::Error>>(
             write(path, &bytes, Durability::Synced)?;
         }
         Ok(out)
-    })();
+    })
+}
+
+/// Run `f` under an exclusive lock on `lock` (created if missing, never replaced), for a change
+/// that spans more than one file; processes that lock the same file take turns.
+pub(crate) fn locked<T, E: From<std::io::Error>>(
+    lock: &Path,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    if let Some(dir) = lock.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let guard = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)?;
+    guard.file().lock()?;
+    let result = f();
     // Closing the file releases the lock too; unlocking first just makes it prompt.
     let _ = guard.file().unlock();
     result

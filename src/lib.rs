@@ -16,6 +16,9 @@
 //! `doc::file` runs those edits under a lock; `session_log` holds the session digests and
 //! `postmortem` the postmortem index, both shown at SessionStart. `inject` keeps what the hooks
 //! hand the client from forging its tags or hiding text in invisible controls.
+//!
+//! Pipelines of sessions: [`fleet`] holds the session boundary, the shared todo/done queue (under a
+//! lock, or through git) and the findings relayed from wave to wave.
 
 mod claude_md;
 mod cli;
@@ -28,6 +31,7 @@ pub mod doc;
 mod env;
 mod error;
 mod events;
+mod fleet;
 mod fs_atomic;
 mod hook;
 mod inject;

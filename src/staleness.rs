@@ -471,14 +471,14 @@ fn spawn_git(top: &Path, args: &[String]) -> Result<Child, GitError> {
 }
 
 /// Kill a child and reap it.
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
 
 /// A child's output, or `None` (and the child killed) when it is still running at `deadline`. Each
 /// pipe is read on its own thread, so neither can fill and stall git before the deadline.
-fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
+pub(crate) fn collect(mut child: Child, deadline: Instant) -> Result<Option<Output>, GitError> {
     let (tx, rx) = std::sync::mpsc::channel();
     for (which, pipe) in [
         (

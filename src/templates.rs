@@ -10,6 +10,9 @@ pub(crate) enum Template {
     Memory,
     /// Identity, active session, dated build log, remaining work, decisions table, handoff notes.
     Campaign,
+    /// The default handoff, plus a pipeline of sessions: plan/, review/, discovery/, a todo and
+    /// done queue, the session boundary in .claude/handoff.json and the protocol in CLAUDE.md.
+    Pipeline,
 }
 
 impl Template {
@@ -19,18 +22,52 @@ impl Template {
             Template::Handoff => "handoff",
             Template::Memory => "memory",
             Template::Campaign => "campaign",
+            Template::Pipeline => "pipeline",
         }
     }
 
     /// The template's text, with `{{project}}` and `{{date}}` placeholders.
     pub(crate) fn text(self) -> &'static str {
         match self {
-            Template::Handoff => HANDOFF,
+            Template::Handoff | Template::Pipeline => HANDOFF,
             Template::Memory => MEMORY,
             Template::Campaign => CAMPAIGN,
         }
     }
+
+    /// The session protocol for CLAUDE.md; placeholder `{{handoff}}`.
+    pub(crate) fn claude_md(self) -> &'static str {
+        match self {
+            Template::Pipeline => CLAUDE_MD_PIPELINE,
+            _ => CLAUDE_MD,
+        }
+    }
 }
+
+/// The session protocol of a pipeline, for CLAUDE.md; placeholder `{{handoff}}`.
+pub(crate) const CLAUDE_MD_PIPELINE: &str = include_str!("../templates/pipeline/claude-md.md");
+
+/// The files `init --template pipeline` lays out besides the handoff: path, text.
+pub(crate) const PIPELINE_FILES: &[(&str, &str)] = &[
+    (
+        ".claude/handoff.json",
+        include_str!("../templates/pipeline/handoff.json"),
+    ),
+    (
+        "plan/README.md",
+        include_str!("../templates/pipeline/plan.md"),
+    ),
+    (
+        "review/completed.md",
+        include_str!("../templates/pipeline/completed.md"),
+    ),
+    (
+        "discovery/README.md",
+        include_str!("../templates/pipeline/discovery.md"),
+    ),
+    ("todo.md", include_str!("../templates/pipeline/todo.md")),
+    ("done.md", include_str!("../templates/pipeline/done.md")),
+];
 
 /// The default handoff: state, done, failed, next, decisions.
 pub(crate) const HANDOFF: &str = include_str!("../templates/handoff.md");
@@ -139,5 +176,22 @@ mod tests {
         );
         assert!(!fill(HANDOFF, &[("project", "p"), ("date", "d")]).contains("{{"));
         assert!(!fill(CLAUDE_MD, &[("handoff", "h.md")]).contains("{{"));
+        assert!(!fill(CLAUDE_MD_PIPELINE, &[("handoff", "h.md")]).contains("{{"));
+    }
+
+    #[test]
+    fn the_pipeline_config_names_its_own_files() {
+        let (_, json) = PIPELINE_FILES[0];
+        let config = crate::config::Config::parse(json, "pipeline");
+        assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+        let queue = config.fleet.queue.expect("a queue");
+        for file in [
+            queue.todo.as_str(),
+            queue.done.as_str(),
+            "review/completed.md",
+        ] {
+            assert!(PIPELINE_FILES.iter().any(|(p, _)| *p == file), "{file}");
+        }
+        assert!(config.fleet.waves.is_some());
     }
 }

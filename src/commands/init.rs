@@ -42,8 +42,13 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
         fs_atomic::sweep(project.handoff()?);
         println!("{} already exists; left as it is.", project.handoff_display);
     }
+    if args.template == templates::Template::Pipeline {
+        for line in crate::fleet::pipeline::lay_out(&project.root)? {
+            println!("{line}");
+        }
+    }
     if !args.no_claude_md {
-        update_claude_md(&project, env)?;
+        update_claude_md(&project, env, args.template)?;
     }
     if let Some(shown) = wiring::plugin_enabled_in(&project, env) {
         println!("The handoff plugin is enabled ({shown}): sessions load it; nothing to install.");
@@ -53,13 +58,13 @@ pub(crate) fn run(args: &InitArgs, env: &Env) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn update_claude_md(project: &Project, env: &Env) -> Result<()> {
+fn update_claude_md(project: &Project, env: &Env, template: templates::Template) -> Result<()> {
     let named = claude_md_path(&project.root);
     let shown = scope::display(&named, &project.root, env);
     let path = confined_claude_md(&project.root, &named)?;
     let old = read_optional(&path)?;
     let body = templates::fill(
-        templates::CLAUDE_MD,
+        template.claude_md(),
         &[("handoff", &project.project_handoff_display)],
     );
     let new = claude_md::upsert(old.as_deref(), &body).map_err(|problem| Error::ClaudeMd {

@@ -17,9 +17,11 @@ mod log;
 mod next;
 mod overview;
 mod postmortem;
+mod queue;
 mod show;
 mod status;
 mod uninstall;
+mod wave;
 
 /// Run the parsed command line.
 pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
@@ -32,6 +34,9 @@ pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
     if let Some(file) = &cli.file {
         let file = env.cwd.join(file);
         env = env.with_var("HANDOFF_FILE", &file.to_string_lossy());
+    }
+    if let Some(wave) = cli.wave {
+        env = env.with_var("HANDOFF_WAVE", &wave.to_string());
     }
     let env = &env;
     if !matches!(
@@ -58,6 +63,8 @@ pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
         Command::Status(args) => status::run(args, env),
         Command::Overview(args) => Ok(overview::run(args, env)),
         Command::Check(args) => check::run(args, env),
+        Command::Queue(args) => queue::run(args, env),
+        Command::Wave(args) => wave::run(args, env),
         Command::Completions { shell } => completions::completions(*shell),
         Command::Man { dir } => completions::man(dir.as_deref()),
     }

@@ -14,6 +14,8 @@ use crate::doc::items::Item;
 use crate::doc::roles::Role;
 use crate::doc::view;
 use crate::env::Env;
+use crate::fleet::store::Queue;
+use crate::fleet::waves;
 use crate::project::{self, Project};
 use crate::session_log;
 use crate::staleness;
@@ -45,8 +47,45 @@ struct Row {
     failed: Option<String>,
     /// Sessions logged since the handoff last changed.
     sessions_since: usize,
+    /// The project's queue, when it has one.
+    queue: Option<QueueRow>,
+    /// The newest wave with a folder, when the project has waves.
+    wave: Option<u32>,
     #[serde(skip)]
     modified_at: Option<DateTime<Utc>>,
+}
+
+/// A queue in numbers.
+#[derive(Debug, Clone, Serialize)]
+struct QueueRow {
+    pending: usize,
+    claimed: usize,
+    done: usize,
+    /// When the oldest claim still holding began, RFC 3339.
+    oldest_claim: Option<String>,
+    /// "3 hours ago"
+    oldest_claim_age: Option<String>,
+}
+
+/// The queue's counts, or `None` without a queue (a broken one warns once).
+fn queue_row(project: &Project, shown: &str, env: &Env) -> Option<QueueRow> {
+    project.config.fleet.queue.as_ref()?;
+    let read = Queue::of(project).and_then(|q| Ok((q.read()?, q.lease)));
+    let (snapshot, lease) = match read {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("handoff: {shown}: {e}");
+            return None;
+        }
+    };
+    let summary = snapshot.summary(env.now, lease);
+    Some(QueueRow {
+        pending: summary.pending,
+        claimed: summary.claimed,
+        done: summary.done,
+        oldest_claim: summary.oldest_claim.map(timefmt::rfc3339),
+        oldest_claim_age: summary.oldest_claim.map(|t| timefmt::age(t, env.now)),
+    })
 }
 
 /// Find the projects, read each (in parallel: a cold staleness cache runs git), print the rows.
@@ -206,6 +245,13 @@ fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
         next,
         failed,
         sessions_since,
+        queue: queue_row(&project, shown, env),
+        wave: project
+            .config
+            .fleet
+            .waves
+            .as_deref()
+            .and_then(|w| waves::current(&project.root, w)),
         modified_at,
     })
 }
@@ -245,8 +291,18 @@ fn table(rows: &[Row]) -> String {
         .max()
         .unwrap_or(0)
         .clamp(7, 32);
+    // Queue and wave columns only where some project works as a pipeline.
+    let fleet = rows.iter().any(|r| r.queue.is_some() || r.wave.is_some());
+    let fleet_head = if fleet {
+        format!(
+            "{:>7}  {:>7}  {:>5}  {:<14}  {:>4}  ",
+            "PENDING", "CLAIMED", "DONE", "OLDEST CLAIM", "WAVE"
+        )
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "{:<width$}  {:<14}  {:>7}  {:>8}  {:<36}  NEWEST FAILURE\n",
+        "{:<width$}  {:<14}  {:>7}  {:>8}  {fleet_head}{:<36}  NEWEST FAILURE\n",
         "PROJECT", "UPDATED", "COMMITS", "SESSIONS", "NEXT"
     );
     for r in rows {
@@ -255,8 +311,22 @@ fn table(rows: &[Row]) -> String {
             Some(n) => n.to_string(),
             None => "-".into(),
         };
+        let fleet_cells = if fleet {
+            let q = r.queue.as_ref();
+            let n = |f: fn(&QueueRow) -> usize| q.map_or_else(|| "-".into(), |q| f(q).to_string());
+            format!(
+                "{:>7}  {:>7}  {:>5}  {:<14}  {:>4}  ",
+                n(|q| q.pending),
+                n(|q| q.claimed),
+                n(|q| q.done),
+                q.and_then(|q| q.oldest_claim_age.as_deref()).unwrap_or("-"),
+                r.wave.map_or_else(|| "-".into(), |w| w.to_string()),
+            )
+        } else {
+            String::new()
+        };
         let line = format!(
-            "{:<width$}  {:<14}  {commits:>7}  {:>8}  {:<36}  {}",
+            "{:<width$}  {:<14}  {commits:>7}  {:>8}  {fleet_cells}{:<36}  {}",
             fit(&r.project, width),
             r.age.as_deref().unwrap_or("-"),
             r.sessions_since,

@@ -13,6 +13,7 @@ mod corpus;
 mod digest;
 mod doctor;
 mod errors;
+mod fleet;
 mod forgery;
 mod fuzz;
 mod hook;

@@ -1,0 +1,103 @@
+//! Many sessions working as one pipeline, coordinated only through files in the project: the
+//! session boundary ([`boundary`]), a queue of todo and done files ([`queue`] as text, [`store`]
+//! under a lock, [`git_sync`] across clones), and findings relayed from wave to wave ([`waves`]).
+#[allow(dead_code)]
+pub(crate) mod boundary;
+pub(crate) mod git_sync;
+#[allow(dead_code)]
+pub(crate) mod glob;
+pub(crate) mod pipeline;
+#[allow(dead_code)]
+pub(crate) mod queue;
+#[allow(dead_code)]
+pub(crate) mod store;
+#[allow(dead_code)]
+pub(crate) mod waves;
+
+use crate::env::Env;
+
+/// Why a queue or wave command could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum FleetError {
+    /// The config names no queue.
+    #[error("this project has no queue; add \"queue\": {{\"todo\": \"todo.md\", \"done\": \"done.md\"}} to .claude/handoff.json, or run `handoff init --template pipeline`")]
+    NoQueue,
+    /// The config names no wave folders.
+    #[error("this project has no waves; add \"waves\": \"discovery/wave-{{wave}}\" to .claude/handoff.json")]
+    NoWaves,
+    /// A queue or wave file leads outside the project.
+    #[error(transparent)]
+    Refused(#[from] crate::confine::Refused),
+    /// Reading or writing a queue file failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// `done` or `release` could not tell which item was meant.
+    #[error(transparent)]
+    Pick(#[from] queue::Pick),
+    /// Every item is claimed or the todo file is empty.
+    #[error("nothing left to claim in {file} ({claimed} claimed, none free)")]
+    NothingLeft { file: String, claimed: usize },
+    /// `release` of an item nobody holds.
+    #[error("\"{0}\" is not claimed; nothing to release")]
+    NotClaimed(String),
+    /// An item's text is empty.
+    #[error("an item needs some text")]
+    EmptyItem,
+    /// Git sync failed; git's own words, and what was left as it was.
+    #[error("{0}")]
+    Git(String),
+}
+
+/// Who is claiming: `$HANDOFF_AGENT`, else the task id, else this host and the agent's process
+/// (the shell that ran us).
+pub(crate) fn agent_name(env: &Env, host: Option<&str>, parent_pid: u32) -> String {
+    let chosen = env
+        .var("HANDOFF_AGENT")
+        .or_else(|| env.var("HANDOFF_TASK"))
+        .map(|n| queue::clean(n, true))
+        .filter(|n| !n.is_empty());
+    chosen.unwrap_or_else(|| {
+        let host = host
+            .map(|h| queue::clean(h, true))
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        format!("{host}:{parent_pid}")
+    })
+}
+
+/// The wave this session is in: `$HANDOFF_WAVE` (`--wave` sets it), when it is a number from 1.
+pub(crate) fn wave(env: &Env) -> Option<u32> {
+    env.var("HANDOFF_WAVE")
+        .and_then(|w| w.trim().parse().ok())
+        .filter(|w| *w >= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agent_names() {
+        for (vars, host, want) in [
+            (
+                &[("HANDOFF_AGENT", "alice"), ("HANDOFF_TASK", "T-1")][..],
+                Some("box"),
+                "alice",
+            ),
+            (&[("HANDOFF_TASK", "T-1")][..], Some("box"), "T-1"),
+            (&[][..], Some("box"), "box:42"),
+            (&[][..], None, "localhost:42"),
+            (&[("HANDOFF_AGENT", "bot (v2)\n")][..], None, "bot -v2-"),
+        ] {
+            assert_eq!(agent_name(&Env::for_test(vars, "/"), host, 42), want);
+        }
+    }
+
+    #[test]
+    fn waves_from_the_environment() {
+        for (value, want) in [("3", Some(3)), (" 2 ", Some(2)), ("0", None), ("x", None)] {
+            assert_eq!(wave(&Env::for_test(&[("HANDOFF_WAVE", value)], "/")), want);
+        }
+        assert_eq!(wave(&Env::for_test(&[], "/")), None);
+    }
+}

@@ -1,7 +1,7 @@
 //! Claude Code's settings.json: add, update and remove `handoff`'s hook entries and keep everything
 //! else — other keys, other tools' hooks, matchers, order and formatting. Pure: text in, text out.
 //!
-//! The registration comes from `plugin/hooks/hooks.json`, the plugin's hook file, so a plugin install and a
+//! The registration comes from `hooks/hooks.json`, the plugin's hook file, so a plugin install and a
 //! settings install are the same hooks. Edits go through [`crate::json_text`], which changes only the
 //! bytes it must.
 use serde_json::{Map, Value};
@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::json_text::{self, Item, Kind, Node, Step, Style};
 
 /// The plugin's hook file, the one source of the registration.
-pub(crate) const PLUGIN_HOOKS_JSON: &str = include_str!("../plugin/hooks/hooks.json");
+pub(crate) const PLUGIN_HOOKS_JSON: &str = include_str!("../hooks/hooks.json");
 /// The command the plugin's hook file runs; `install` puts the binary's own path in its place.
 pub(crate) const PLUGIN_COMMAND: &str = "${CLAUDE_PLUGIN_ROOT}/bin/handoff";
 

@@ -28,7 +28,7 @@ fn the_plugin_from_a_clone_loads_the_handoff_and_the_cli_sees_its_sessions() {
     on_each_version(|client| {
         let e2e = E2e::unwired(client, |_| Reply::text("ok"));
         let clone = env!("CARGO_MANIFEST_DIR");
-        e2e.cli(&["plugin", "validate", &format!("{clone}/plugin")]);
+        e2e.cli(&["plugin", "validate", &format!("{clone}/hooks")]);
         e2e.cli(&["plugin", "marketplace", "add", clone]);
         e2e.cli(&["plugin", "install", "handoff@handoff"]);
         let copied = size(&e2e.home().join(".claude/plugins/cache"));

@@ -133,7 +133,7 @@ fn fails_clearly() {
 fn shellcheck_is_clean() {
     let Ok(out) = std::process::Command::new("shellcheck")
         .arg(script())
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("plugin/bin/handoff"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/bin/handoff"))
         .output()
     else {
         // CI installs it (.ci/run), so there this check always runs.

@@ -1,5 +1,5 @@
-//! The Claude Code plugin: its own folder (`plugin/`: manifest, hooks/hooks.json, which `install`
-//! reuses, and the launcher), the marketplace entry that points at it, and the launcher finding the
+//! The Claude Code plugin: its own folder (`hooks/`: manifest, hooks.json, which `install` reuses,
+//! and the launcher), the marketplace entry that points at it, and the launcher finding the
 //! binary or saying it is missing.
 use std::path::Path;
 
@@ -15,20 +15,21 @@ fn read_json(rel: &str) -> Value {
 
 #[test]
 fn manifest_and_marketplace_agree_with_the_crate() {
-    let plugin = read_json("plugin/.claude-plugin/plugin.json");
+    let plugin = read_json("hooks/.claude-plugin/plugin.json");
     assert_eq!(plugin["name"], "handoff");
     assert_eq!(plugin["version"], env!("CARGO_PKG_VERSION"));
     let market = read_json(".claude-plugin/marketplace.json");
     assert!(market["name"].is_string() && market["owner"]["name"].is_string());
     let entry = &market["plugins"][0];
     assert_eq!(entry["name"], "handoff");
-    assert_eq!(entry["source"], "./plugin");
+    assert_eq!(entry["source"], "./hooks");
+    assert_eq!(plugin["hooks"], "./hooks.json");
     assert_eq!(entry["version"], env!("CARGO_PKG_VERSION"));
 }
 
 #[test]
 fn plugin_hooks_run_the_bundled_entry_point_in_exec_form() {
-    let hooks = read_json("plugin/hooks/hooks.json");
+    let hooks = read_json("hooks/hooks.json");
     let events: Vec<&String> = hooks["hooks"].as_object().unwrap().keys().collect();
     assert_eq!(
         events,
@@ -53,7 +54,7 @@ fn plugin_hooks_run_the_bundled_entry_point_in_exec_form() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&entry).unwrap().permissions().mode();
-        assert!(mode & 0o111 != 0, "plugin/bin/handoff must be executable");
+        assert!(mode & 0o111 != 0, "hooks/bin/handoff must be executable");
     }
     assert!(entry.is_file());
 }
@@ -63,7 +64,7 @@ fn install_writes_exactly_the_plugin_registration() {
     let t = Test::new();
     t.run(&["install", "--command", "/x/handoff"], "").success();
     let installed: Value = serde_json::from_str(&t.read(".claude/settings.json")).unwrap();
-    let mut want = read_json("plugin/hooks/hooks.json")["hooks"].clone();
+    let mut want = read_json("hooks/hooks.json")["hooks"].clone();
     for groups in want.as_object_mut().unwrap().values_mut() {
         groups[0]["hooks"][0]["command"] = json!("/x/handoff");
     }
@@ -71,13 +72,13 @@ fn install_writes_exactly_the_plugin_registration() {
 }
 
 fn launcher() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("plugin/bin/handoff")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks/bin/handoff")
 }
 
 /// Only what the plugin needs is in its folder, so installing it copies kilobytes, not the clone.
 #[test]
 fn the_plugin_folder_holds_only_the_plugin() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugin");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("hooks");
     let mut files = Vec::new();
     let mut size = 0;
     let mut stack = vec![dir.clone()];
@@ -96,11 +97,7 @@ fn the_plugin_folder_holds_only_the_plugin() {
     files.sort();
     assert_eq!(
         files,
-        [
-            ".claude-plugin/plugin.json",
-            "bin/handoff",
-            "hooks/hooks.json"
-        ]
+        [".claude-plugin/plugin.json", "bin/handoff", "hooks.json"]
     );
     assert!(size < 64 * 1024, "{size} bytes");
 }

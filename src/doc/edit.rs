@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::items::{list_line, marks, stamp_token, Item, ListLine};
+use super::items::{is_placeholder_block, list_line, marks, stamp_token, Item, ListLine};
 use super::outline::{self, Span};
 use super::roles::Role;
 use crate::templates;
@@ -33,24 +33,6 @@ fn content_len(block: &str) -> usize {
         }
     }
     end
-}
-
-/// A list block that is one of the templates' placeholders.
-/// A one-line list item that is one of the templates' placeholders (one with lines under it says
-/// something, so it stays).
-fn is_placeholder_block(block: &str) -> bool {
-    // A cheap look at how the block ends first: long sections are mostly real entries.
-    let b = block.as_bytes();
-    let mut end = b.len();
-    while end > 0 && matches!(b[end - 1], b'\n' | b'\r' | b' ' | b'\t' | b'.') {
-        end -= 1;
-    }
-    let tail = &b[..end];
-    templates::PLACEHOLDERS
-        .iter()
-        .any(|p| tail.ends_with(p.as_bytes()))
-        && !block.trim_end().contains('\n')
-        && list_line(block).is_some_and(|l| templates::is_placeholder(&marks(l.rest).item.text))
 }
 
 /// A section's body, cut into what edits need: blank lines before, content blocks, blank lines

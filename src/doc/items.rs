@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::templates;
+
 /// A list item's first line, taken apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Item {
@@ -311,6 +313,23 @@ pub fn date_of(time: u64) -> String {
 pub fn priority_of(block: &str) -> Option<u8> {
     let item = marks(list_line(block)?.rest).item;
     item.priority.and_then(|p| p[1..].parse().ok())
+}
+
+/// A one-line list item that is one of the templates' placeholders (one with lines under it says
+/// something, so it stays).
+pub(super) fn is_placeholder_block(block: &str) -> bool {
+    // A cheap look at how the block ends first: long sections are mostly real entries.
+    let b = block.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r' | b' ' | b'\t' | b'.') {
+        end -= 1;
+    }
+    let tail = &b[..end];
+    templates::PLACEHOLDERS
+        .iter()
+        .any(|p| tail.ends_with(p.as_bytes()))
+        && !block.trim_end().contains('\n')
+        && list_line(block).is_some_and(|l| templates::is_placeholder(&marks(l.rest).item.text))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! and the kept blocks stay in file order. Pure.
 use std::cmp::Reverse;
 
-use super::items::{entry_time, list_line, priority_of};
+use super::items::{entry_time, is_placeholder_block, list_line, priority_of};
 use super::outline::{is_sub_heading, utf16_len, Document, Section};
 use super::roles::{Priority, Role, MASTHEAD};
 
@@ -59,6 +59,10 @@ struct Plan {
     time: Vec<Option<u64>>,
     /// Per block: whether it counts as an entry (not blank, not a sub-heading).
     entry: Vec<bool>,
+    /// Per block: one of the templates' placeholders, which is never counted as left out.
+    placeholder: Vec<bool>,
+    /// The section holds entries, all of them placeholders.
+    placeholders_only: bool,
 }
 
 impl Plan {
@@ -102,6 +106,14 @@ impl Plan {
             }
             Cut::Leading => {}
         }
+        let placeholder: Vec<bool> = s
+            .blocks
+            .iter()
+            .zip(&entry)
+            .map(|(b, &e)| e && is_placeholder_block(b))
+            .collect();
+        let placeholders_only =
+            entry.iter().any(|&e| e) && entry.iter().zip(&placeholder).all(|(&e, &p)| !e || p);
         Self {
             cut,
             lead,
@@ -109,6 +121,8 @@ impl Plan {
             head,
             time,
             entry,
+            placeholder,
+            placeholders_only,
         }
     }
 }
@@ -254,7 +268,11 @@ impl<'d, 'a> Packer<'d, 'a> {
         let mut omitted = Vec::new();
         for ((s, k), plan) in doc.sections.iter().zip(&kept).zip(&self.plans) {
             if *k != Keep::All {
-                omitted.push(omission(s, plan, k));
+                // A section whose only content is the template's placeholders loses nothing.
+                let o = omission(s, plan, k);
+                if o.total > o.kept || (o.total == 0 && !plan.placeholders_only) {
+                    omitted.push(o);
+                }
             }
             if *k == Keep::None {
                 continue;
@@ -296,7 +314,7 @@ fn omission(s: &Section<'_>, plan: &Plan, k: &Keep) -> Omission {
     let mut total = 0;
     let mut dates: Option<(u64, u64)> = None;
     for j in 0..s.blocks.len() {
-        if !plan.entry[j] {
+        if !plan.entry[j] || plan.placeholder[j] {
             continue;
         }
         total += 1;
@@ -396,6 +414,21 @@ mod tests {
             ]
         );
         assert!(utf16_len(&packed.text) <= need);
+    }
+
+    #[test]
+    fn a_dropped_section_of_placeholders_is_not_named() {
+        let text = "## What's Next\n- P0 ship it\n\n## Key Discoveries\n\n- (nothing yet)\n\n## What Failed\n- (nothing yet)\n- the build broke\n";
+        let doc = parse(text);
+        let budget = utf16_len("## What's Next\n- P0 ship it\n\n") + 1;
+        let packed = pack(&doc, budget, &prio());
+        assert_eq!(packed.text, "## What's Next\n- P0 ship it\n\n");
+        let named: Vec<(&str, usize, usize)> = packed
+            .omitted
+            .iter()
+            .map(|o| (o.title.as_str(), o.kept, o.total))
+            .collect();
+        assert_eq!(named, [("What Failed", 0, 1)]);
     }
 
     #[test]

@@ -57,8 +57,11 @@ struct Plan {
     head: Vec<Option<usize>>,
     /// Per block: its time, or the time of the entry or dated sub-heading above it.
     time: Vec<Option<u64>>,
-    /// Per block: whether it counts as an entry (not blank, not a sub-heading).
+    /// Per block: whether it counts as an entry (not blank, not a sub-heading; but a dated
+    /// sub-heading in a log is one entry with everything under it).
     entry: Vec<bool>,
+    /// Per block: the end of the blocks kept or dropped with it (a dated sub-heading's body).
+    end: Vec<usize>,
     /// Per block: one of the templates' placeholders, which is never counted as left out.
     placeholder: Vec<bool>,
     /// The section holds entries, all of them placeholders.
@@ -97,6 +100,26 @@ impl Plan {
             _ if dated => Cut::Newest,
             _ => Cut::Leading,
         };
+        let mut end: Vec<usize> = (1..=n).collect();
+        if cut == Cut::Newest {
+            // A dated sub-heading and its body are one entry of a log: kept or left out whole.
+            let mut i = lead;
+            while i < n {
+                if is_sub_heading(s.blocks[i]) && entry_time(s.blocks[i]).is_some() {
+                    let stop = (i + 1..n)
+                        .find(|&j| is_sub_heading(s.blocks[j]))
+                        .unwrap_or(n);
+                    entry[i] = true;
+                    for e in &mut entry[i + 1..stop] {
+                        *e = false;
+                    }
+                    end[i] = stop;
+                    i = stop;
+                } else {
+                    i += 1;
+                }
+            }
+        }
         let mut order: Vec<usize> = (lead..n).filter(|&i| entry[i]).collect();
         match cut {
             // Newest first; on the same time (or none), the later one: logs grow at the end.
@@ -121,6 +144,7 @@ impl Plan {
             head,
             time,
             entry,
+            end,
             placeholder,
             placeholders_only,
         }
@@ -209,12 +233,13 @@ impl<'d, 'a> Packer<'d, 'a> {
         }
         if lead_whole {
             for &b in &plan.order {
-                let head = plan.head[b].filter(|&h| !keep[h]);
-                let cost = u[b] + head.map_or(0, |h| u[h]);
+                let head = plan.head[b].filter(|&h| !keep[h] && h != b);
+                let whole = b..plan.end[b];
+                let cost = u[whole.clone()].iter().sum::<usize>() + head.map_or(0, |h| u[h]);
                 if used + cost > left {
                     break;
                 }
-                keep[b] = true;
+                keep[whole].fill(true);
                 if let Some(h) = head {
                     keep[h] = true;
                 }
@@ -368,6 +393,7 @@ pub fn truncate_lines(text: &str, budget: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::items::date_of;
     use super::super::outline::parse;
     use super::super::roles::default_priority;
     use super::*;
@@ -429,6 +455,38 @@ mod tests {
             .map(|o| (o.title.as_str(), o.kept, o.total))
             .collect();
         assert_eq!(named, [("What Failed", 0, 1)]);
+    }
+
+    #[test]
+    fn a_dated_sub_heading_goes_whole_with_its_body() {
+        let mut text = String::from("# Campaign\n\n## Identity\n\nA tool.\n\n## Build Log\n\n");
+        for day in 1..=20 {
+            let _ = write!(text, "### 2026-03-{day:02}: session {day}\n\n");
+            for b in 1..=5 {
+                let _ = writeln!(text, "- day {day} step {b}");
+            }
+            text.push('\n');
+        }
+        let doc = parse(&text);
+        let budget = utf16_len(&text) / 3;
+        let packed = pack(&doc, budget, &prio());
+        assert!(packed
+            .text
+            .starts_with("# Campaign\n\n## Identity\n\nA tool.\n\n## Build Log\n"));
+        let first = packed.text.find("### ").expect("a session is kept");
+        let shown = &packed.text[first..];
+        // Every kept session has all five steps, and the newest ones are kept.
+        let sessions = shown.matches("### ").count();
+        assert_eq!(shown.matches("- day ").count(), sessions * 5, "{shown}");
+        assert!(shown.contains("session 20") && !shown.contains("session 1\n"));
+        let o = &packed.omitted[0];
+        assert_eq!(o.title, "Build Log");
+        assert_eq!((o.total, o.total - o.kept), (20, 20 - sessions));
+        let newest_left_out = 20 - sessions;
+        assert_eq!(
+            o.dates.map(|(a, b)| (date_of(a), date_of(b))),
+            Some(("2026-03-01".into(), format!("2026-03-{newest_left_out:02}")))
+        );
     }
 
     #[test]
@@ -507,8 +565,11 @@ mod tests {
         let newest_first =
             "## Build Log\n### 2026-11-21\n- c\n- d\n### 2026-11-20\n- b\n### 2026-11-19\n- a\n";
         cut_to(newest_first, &["### 2026-11-21", "- c", "- d"]);
-        // A sub-heading is kept only with something under it.
-        cut_to(newest_first, &["### 2026-11-21", "- d"]);
+        // A dated sub-heading is one entry: kept with all of its body, or left out whole.
+        let budget = 5 + 1 + utf16_len("## Build Log") + 2 + utf16_len("### 2026-11-21\n- d\n");
+        let packed = pack(&parse(&format!("# T\n{newest_first}")), budget, &prio());
+        assert_eq!(packed.text, "# T\n");
+        assert_eq!((packed.omitted[0].kept, packed.omitted[0].total), (0, 3));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::outline::{self, utf16_len, Section};
 use super::pack::{self, Cut, Omission};
 use crate::inject;
 use crate::postmortem::Postmortem;
+use crate::redact;
 use crate::session_log;
 use crate::staleness::{self, Staleness};
 use crate::timefmt;
@@ -230,7 +231,9 @@ pub(crate) fn render(f: &Facts<'_>) -> String {
     let header = header(f, modified);
     let header_units = utf16_len(&header);
     let text = outline::normalize_newlines(text);
-    // Sanitised before it is measured, so packing counts what the client will receive.
+    // Secrets redacted and text sanitised before it is measured, so packing counts what the
+    // client will receive (`check` and `doctor` name the line a secret is on).
+    let text = redact::redact(&text);
     let text = inject::sanitize(&text);
     // Most handoffs fit whole: no need to parse them.
     let mut whole = format!("{header}{text}");

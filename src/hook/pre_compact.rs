@@ -127,7 +127,7 @@ pub(crate) fn instructions(f: &Facts<'_>) -> String {
             "- A copy of the handoff was saved before this compaction (`handoff history`).\n",
         );
     }
-    crate::inject::sanitize(out.trim_end()).into_owned()
+    crate::inject::sanitize(&crate::redact::redact(out.trim_end())).into_owned()
 }
 
 fn missing(display: &str) -> String {

@@ -150,3 +150,20 @@ fn check_and_doctor_name_a_secret_in_the_handoff_but_never_its_value() {
         .collect();
     insta::assert_snapshot!("doctor_secrets", secrets.join("\n"));
 }
+
+#[test]
+fn a_secret_in_the_handoff_never_reaches_the_model() {
+    let t = Test::new();
+    let token = format!("ghp_{}", "a1B2c3D4e5".repeat(4));
+    let handoff = HANDOFF.replace(
+        "## What's Next\n",
+        &format!("## What's Next\n- P0: push with GITHUB_TOKEN={token}\n"),
+    );
+    t.write(PATH, &handoff);
+    let start = t.hook("SessionStart-startup", &serde_json::json!({})).context();
+    assert!(!start.contains(&token), "{start}");
+    let line = start.lines().find(|l| l.contains("push with")).unwrap();
+    insta::assert_snapshot!("secret_redacted_at_start", line);
+    let compact = t.hook("PreCompact-manual", &serde_json::json!({}));
+    assert!(!compact.stdout.contains(&token), "{}", compact.stdout);
+}

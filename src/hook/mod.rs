@@ -58,7 +58,11 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// Note a problem for stderr.
     pub(crate) fn warn(&mut self, message: impl Into<String>) {
-        self.warnings.push(message.into());
+        let message = message.into();
+        // A problem met on every poll of a loop is still one problem.
+        if !self.warnings.contains(&message) {
+            self.warnings.push(message);
+        }
     }
 
     /// This session's saved state, if any; unreadable state is reported and treated as none.

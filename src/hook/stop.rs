@@ -155,7 +155,7 @@ fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
     // late) is waited for once per session: a session that is never saved has none.
     let worth_waiting = !want.is_empty()
         && !ctx.input.transcript_path.is_empty()
-        && (transcript.is_file() || !s.transcript_missing);
+        && (transcript.is_file() || (!transcript.exists() && !s.transcript_missing));
     let settle = ctx
         .env
         .var("HANDOFF_STOP_SETTLE_MS")
@@ -163,8 +163,10 @@ fn read_turn(ctx: &mut Ctx<'_>, s: &mut crate::state::SessionState) {
         .map_or(SETTLE, Duration::from_millis);
     let deadline = Instant::now() + settle;
     loop {
+        let warned = ctx.warnings.len();
         let texts = ctx.catch_up(s);
-        if !worth_waiting || already_read(s, &want) {
+        // A transcript that can't be read now won't be readable in the next 10 ms either.
+        if !worth_waiting || ctx.warnings.len() > warned || already_read(s, &want) {
             return;
         }
         if texts.iter().any(|t| same_message(t, &want)) {

@@ -697,3 +697,18 @@ fn precompact_tells_the_compaction_what_to_keep() {
     assert!(!out.stdout.starts_with('{'), "plain text: {out:?}");
     insta::assert_snapshot!(t.redact(&out.stdout));
 }
+
+#[test]
+fn a_transcript_that_cannot_be_read_is_said_once_and_not_waited_for() {
+    // With a minute to settle, a Stop that polled an unreadable transcript would take that minute.
+    let t = enforce().env("HANDOFF_STOP_SETTLE_MS", Some("60000"));
+    t.hook("SessionStart-startup", &json!({}));
+    let start = std::time::Instant::now();
+    let out = t.hook_with_stderr("Stop", &json!({"transcript_path": "/dev/zero"}));
+    assert!(start.elapsed().as_secs() < 30, "Stop waited: {out:?}");
+    assert_eq!(
+        out.stderr.matches("could not read the transcript").count(),
+        1,
+        "{out:?}"
+    );
+}

@@ -160,7 +160,9 @@ fn a_secret_in_the_handoff_never_reaches_the_model() {
         &format!("## What's Next\n- P0: push with GITHUB_TOKEN={token}\n"),
     );
     t.write(PATH, &handoff);
-    let start = t.hook("SessionStart-startup", &serde_json::json!({})).context();
+    let start = t
+        .hook("SessionStart-startup", &serde_json::json!({}))
+        .context();
     assert!(!start.contains(&token), "{start}");
     let line = start.lines().find(|l| l.contains("push with")).unwrap();
     insta::assert_snapshot!("secret_redacted_at_start", line);

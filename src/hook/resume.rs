@@ -1,18 +1,16 @@
-//! A session resumed (or forked) already holds the handoff it was given: say it is unchanged in
-//! one line, or send the new version with a line saying which sections changed.
+//! A resumed session already holds the handoff it was given: say it is unchanged in one line, or
+//! send the new version with a line saying which sections changed. A fork gets it in full: the
+//! client copies the parent's conversation into it only after SessionStart, so nothing at that
+//! point says what the fork holds.
 use chrono::{DateTime, Utc};
 
 use super::Ctx;
 use crate::doc::outline;
 use crate::project::fnv1a64;
-use crate::state::{self, Given, SessionState};
+use crate::state::{Given, SessionState};
 use crate::timefmt;
 
-/// How much of a fork's transcript is searched for the session it was forked from.
-const FORK_SEARCH: u64 = 8 * 1024 * 1024;
-
-/// SessionStart's context, given what this session (or, for a fork, its parent) was already
-/// given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
+/// SessionStart's context, given what this session was already given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
 /// before it), or one line when nothing changed. Records what was given in `s` (the caller
 /// saves it).
 pub(crate) fn context(
@@ -24,15 +22,6 @@ pub(crate) fn context(
     let now = current(ctx);
     let before = if always_in_full(&ctx.input.source) {
         None
-    } else if ctx.input.source == "fork" {
-        // A fork has a new id but carries its parent's conversation, and what it was given.
-        fork_parent(&ctx.input.transcript_path, &ctx.input.session_id)
-            .and_then(|parent| {
-                state::load(&ctx.project.sessions_dir(), &parent)
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|p| p.given)
     } else {
         s.given.clone()
     };
@@ -72,37 +61,6 @@ fn unchanged(ctx: &mut Ctx<'_>, display: &str, old: &Given) -> String {
     text
 }
 
-/// The session a fork was made from: the newest request its copied conversation names
-/// (`"requestSessionId"`) other than its own.
-fn fork_parent(transcript: &str, own: &str) -> Option<String> {
-    use std::io::{Read as _, Seek as _};
-    if transcript.is_empty() {
-        return None;
-    }
-    let mut file = crate::confine::open_regular(std::path::Path::new(transcript)).ok()?;
-    let len = file.metadata().ok()?.len();
-    file.seek(std::io::SeekFrom::Start(len.saturating_sub(FORK_SEARCH)))
-        .ok()?;
-    let mut bytes = Vec::new();
-    file.take(FORK_SEARCH).read_to_end(&mut bytes).ok()?;
-    newest_other_request(&String::from_utf8_lossy(&bytes), own)
-}
-
-/// The last `"requestSessionId":"…"` in `text` that isn't `own`.
-fn newest_other_request(text: &str, own: &str) -> Option<String> {
-    const KEY: &str = "\"requestSessionId\":\"";
-    text.rmatch_indices(KEY).find_map(|(at, _)| {
-        let rest = &text[at + KEY.len()..];
-        let id = &rest[..rest.find('"')?];
-        let safe = !id.is_empty()
-            && id.len() <= 128
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        (safe && id != own).then(|| id.to_string())
-    })
-}
-
 /// The handoff's text, fingerprinted as it would be given now.
 pub(crate) fn given(text: &str, at: DateTime<Utc>) -> Given {
     let text = outline::normalize_newlines(text);
@@ -133,8 +91,9 @@ fn title(s: &outline::Section<'_>) -> String {
 
 /// Whether a start gives the handoff again in full even when this session already has it.
 pub(crate) fn always_in_full(source: &str) -> bool {
-    // startup and clear begin an empty conversation; compact has just summarised it away.
-    !matches!(source, "resume" | "fork")
+    // startup and clear begin an empty conversation, compact has just summarised it away, and a
+    // fork's copy of its parent's conversation is written only after SessionStart.
+    source != "resume"
 }
 
 /// Which sections differ between two versions, by title (the nth of a repeated title matches
@@ -309,26 +268,6 @@ mod tests {
     }
 
     #[test]
-    fn a_fork_names_its_parent_in_its_copied_requests() {
-        let line = |id: &str| format!("{{\"type\":\"assistant\",\"requestSessionId\":\"{id}\"}}\n");
-        for (text, want) in [
-            (line("parent"), Some("parent")),
-            (
-                format!("{}{}", line("grand"), line("parent")),
-                Some("parent"),
-            ),
-            // Its own requests after the fork don't count.
-            (format!("{}{}", line("parent"), line("me")), Some("parent")),
-            (line("me"), None),
-            (line("../x"), None),
-            ("{\"requestSessionId\":\"unterminated".to_string(), None),
-            (String::new(), None),
-        ] {
-            assert_eq!(newest_other_request(&text, "me").as_deref(), want, "{text}");
-        }
-    }
-
-    #[test]
     fn which_starts_always_give_it_in_full() {
         for (source, full) in [
             ("startup", true),
@@ -336,7 +275,7 @@ mod tests {
             ("compact", true),
             ("", true),
             ("resume", false),
-            ("fork", false),
+            ("fork", true),
         ] {
             assert_eq!(always_in_full(source), full, "{source}");
         }

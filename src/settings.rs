@@ -230,15 +230,17 @@ fn shell_words(command: &str, max: usize) -> Vec<String> {
     words
 }
 
-/// Whether the settings enable the `handoff` plugin (`"enabledPlugins": {"handoff@…": true}`).
-pub(crate) fn plugin_enabled(settings: &Value) -> bool {
-    settings
-        .get("enabledPlugins")
-        .and_then(Value::as_object)
-        .is_some_and(|m| {
-            m.iter()
-                .any(|(k, v)| k.starts_with("handoff@") && v == &Value::Bool(true))
-        })
+/// What `enabledPlugins` in one settings file says of the handoff plugin: on, off, or nothing
+/// (so a wider scope decides).
+pub(crate) fn plugin_setting(settings: &Value) -> Option<bool> {
+    let plugins = settings.get("enabledPlugins")?.as_object()?;
+    let mut said = None;
+    for (k, v) in plugins {
+        if let (true, Some(on)) = (k.starts_with("handoff@"), v.as_bool()) {
+            said = Some(said.unwrap_or(false) || on);
+        }
+    }
+    said
 }
 
 /// Our handlers in `text`, in file order. Text that is not valid JSON has none.
@@ -858,15 +860,17 @@ mod tests {
 
     #[test]
     fn plugin_detection() {
-        assert!(plugin_enabled(
-            &json!({"enabledPlugins": {"handoff@handoff": true}})
-        ));
-        assert!(!plugin_enabled(
-            &json!({"enabledPlugins": {"handoff@x": false}})
-        ));
-        assert!(!plugin_enabled(
-            &json!({"enabledPlugins": {"handoffs@x": true}})
-        ));
-        assert!(!plugin_enabled(&json!({})));
+        let on = |v: serde_json::Value| plugin_setting(&v);
+        assert_eq!(
+            on(json!({"enabledPlugins": {"handoff@handoff": true}})),
+            Some(true)
+        );
+        assert_eq!(on(json!({"enabledPlugins": {"handoffs@x": true}})), None);
+        assert_eq!(on(json!({})), None);
+        assert_eq!(
+            plugin_setting(&json!({"enabledPlugins": {"handoff@handoff": false}})),
+            Some(false)
+        );
+        assert_eq!(plugin_setting(&json!({"enabledPlugins": {}})), None);
     }
 }

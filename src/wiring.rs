@@ -174,15 +174,17 @@ pub(crate) fn installed_scopes(project: &Project, env: &Env) -> Vec<(Scope, Stri
         .collect()
 }
 
-/// The settings file (as shown) that enables the handoff plugin for this project, if one does.
+/// The settings file (as shown) that enables the handoff plugin for this project, if the plugin
+/// is on: the narrowest scope that says either way decides (local, then project, then user), as
+/// Claude Code reads them.
 pub(crate) fn plugin_enabled_in(project: &Project, env: &Env) -> Option<String> {
-    Scope::ALL.into_iter().find_map(|s| {
+    let (shown, on) = Scope::ALL.into_iter().rev().find_map(|s| {
         let path = s.settings_path(&project.root, env)?;
         let text = read_optional(&path).ok().flatten()?;
-        serde_json::from_str::<Value>(&text)
-            .is_ok_and(|v| settings::plugin_enabled(&v))
-            .then(|| scope::display(&path, &project.root, env))
-    })
+        let on = settings::plugin_setting(&serde_json::from_str::<Value>(&text).ok()?)?;
+        Some((scope::display(&path, &project.root, env), on))
+    })?;
+    on.then_some(shown)
 }
 
 /// A project `install` wired: its root and the scope it wrote.

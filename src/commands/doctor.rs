@@ -146,9 +146,6 @@ fn hooks(project: &Project, env: &Env) -> Vec<Check> {
             ));
             continue;
         }
-        if settings::plugin_enabled(&value) {
-            places.push(format!("the plugin (enabled in {shown})"));
-        }
         for warning in lookalikes(&text, &shown) {
             out.push(check("hooks", Status::Warn, warning));
         }
@@ -180,6 +177,9 @@ fn hooks(project: &Project, env: &Env) -> Vec<Check> {
                 commands.push(c);
             }
         }
+    }
+    if let Some(shown) = crate::wiring::plugin_enabled_in(project, env) {
+        places.push(format!("the plugin (enabled in {shown})"));
     }
     out.insert(
         0,

@@ -426,3 +426,22 @@ fn symlinked_files_are_written_through_inside_the_project_only() {
     assert!(out.stderr.contains("--scope user"), "{out}");
     assert_eq!(read_home(&t, "dotfiles/settings.json").unwrap(), "{}\n");
 }
+
+#[test]
+fn a_plugin_turned_off_for_this_project_is_off() {
+    let t = Test::new();
+    write_home(
+        &t,
+        ".claude/settings.json",
+        "{\n  \"enabledPlugins\": {\n    \"handoff@handoff\": true\n  }\n}\n",
+    );
+    // The project's local settings turn it off, and the narrower scope wins.
+    t.write(
+        ".claude/settings.local.json",
+        "{\n  \"enabledPlugins\": {\n    \"handoff@handoff\": false\n  }\n}\n",
+    );
+    let out = t.run(&["init"], "").success();
+    assert!(out.stdout.contains("Next: run `handoff install`"), "{out}");
+    t.run(&["install", "--command", CMD], "").success();
+    assert!(t.try_read(SETTINGS).is_some());
+}

@@ -203,3 +203,23 @@ fn a_held_claim_is_named_even_when_no_file_changed() {
     other.append_transcript(&reply_line("done"));
     assert_eq!(other.hook("Stop", &json!({})).stdout, "");
 }
+
+#[test]
+fn a_start_file_outside_the_project_is_refused_with_one_line() {
+    let t = Test::new();
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    t.write(
+        ".claude/handoff.json",
+        r#"{"session": {"start": ["../outside.md", "todo.md"]}}"#,
+    );
+    t.write("todo.md", "- [ ] a\n");
+    std::fs::write(t.project().join("../outside.md"), "secret plans\n").unwrap();
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
+    assert!(out.stderr.contains("outside.md"), "{out}");
+    let context = out.context();
+    assert!(!context.contains("secret plans"), "{context}");
+    assert!(
+        context.ends_with("[handoff] Start file todo.md:\n- [ ] a"),
+        "{context}"
+    );
+}

@@ -1,6 +1,7 @@
 //! The text SessionStart injects: a header (what the file is, how old, the git line), the packed
-//! handoff with the last session's digest and the postmortem index, and what was left out to fit.
-//! Pure: the hook gathers the [`Facts`], this renders them, never over budget.
+//! handoff with the session's start files, the last session's digest and the postmortem index,
+//! the findings of earlier waves, and what was left out to fit. Pure: the hook gathers the
+//! [`Facts`], this renders them, never over budget.
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -8,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::items::date_of;
 use super::outline::{self, utf16_len, Section};
 use super::pack::{self, Cut, Omission};
+use crate::fleet::waves::{self, Wave};
 use crate::inject;
 use crate::postmortem::Postmortem;
 use crate::redact;
@@ -46,6 +48,27 @@ pub(crate) struct TaskFacts<'a> {
     pub project_handoff: &'a str,
 }
 
+/// A `session.start` file that exists, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StartFile {
+    /// Relative to the project root, as the config names it filled in.
+    pub shown: String,
+    pub text: String,
+}
+
+/// What a session of a wave is given: the findings of the waves before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Relay<'a> {
+    pub wave: u32,
+    /// This wave's own folder, where its findings go.
+    pub folder: &'a str,
+    /// Waves 1 to `wave` − 1, newest first ([`waves::earlier`]).
+    pub earlier: &'a [Wave],
+}
+
+/// The share of the budget the relay may take while the rest needs it.
+const RELAY_SHARE_PERCENT: usize = 40;
+
 /// Everything the injected context is made from, gathered so rendering is pure.
 #[derive(Debug, Clone)]
 pub(crate) struct Facts<'a> {
@@ -67,6 +90,10 @@ pub(crate) struct Facts<'a> {
     pub digest: Option<&'a session_log::Entry>,
     /// Whether that digest is this session's own, from before a compaction.
     pub digest_is_own: bool,
+    /// The `session.start` files that exist, in the config's order.
+    pub start_files: &'a [StartFile],
+    /// The session's wave, when it is in one and the project has waves.
+    pub relay: Option<Relay<'a>>,
 }
 
 /// A part of the context that isn't in the handoff (the digest, the postmortem index), packed
@@ -74,7 +101,7 @@ pub(crate) struct Facts<'a> {
 #[derive(Debug, Clone)]
 struct Extra {
     heading: String,
-    title: &'static str,
+    title: String,
     blocks: Vec<String>,
     /// Rank on the packer's doubled scale: the handoff's groups are even, extras sit between.
     rank: usize,
@@ -94,7 +121,7 @@ impl Extra {
         Section {
             heading: Some(&self.heading),
             level: 0,
-            title: self.title.to_string(),
+            title: self.title.clone(),
             role: None,
             // Already in the order to keep.
             by_time: false,
@@ -104,21 +131,37 @@ impl Extra {
     }
 }
 
-/// The digest and the postmortem index, when there are any, made safe to inject before they are
-/// measured.
+/// `text` as it may reach the model: secrets redacted (`check` and `doctor` name the line a
+/// secret is on) and the client's tags and invisible controls neutralised.
+fn safe(text: &str) -> String {
+    inject::sanitize(&redact::redact(text)).into_owned()
+}
+
+/// The digest, the postmortem index and the start files, when there are any, made safe to inject
+/// before they are measured.
 fn extras(f: &Facts<'_>) -> Vec<Extra> {
     let mut out = raw_extras(f);
     for e in &mut out {
-        e.heading = inject::sanitize(&e.heading).into_owned();
+        e.heading = safe(&e.heading);
         for b in &mut e.blocks {
-            *b = inject::sanitize(b).into_owned();
+            *b = safe(b);
         }
     }
     out
 }
 
 fn raw_extras(f: &Facts<'_>) -> Vec<Extra> {
-    let mut out = Vec::new();
+    let mut out: Vec<Extra> = f
+        .start_files
+        .iter()
+        .map(|file| Extra {
+            heading: format!("[handoff] Start file {}:\n", file.shown),
+            title: file.shown.clone(),
+            blocks: line_blocks(&file.text),
+            // After the first two groups (What's Next, What Failed), in the config's order.
+            rank: 2 * 2 + 1,
+        })
+        .collect();
     if let Some(d) = f.digest {
         out.push(digest_extra(f, d));
     }
@@ -147,13 +190,31 @@ fn raw_extras(f: &Facts<'_>) -> Vec<Extra> {
                 "[handoff] Postmortems in {}/, newest first:\n",
                 crate::project::POSTMORTEMS_DIR
             ),
-            title: "Postmortems",
+            title: "Postmortems".into(),
             blocks,
             // After the first two groups (What's Next, What Failed).
             rank: 2 * 2 + 1,
         });
     }
     out
+}
+
+/// A file line by line, so a cut one keeps its leading lines, whole; blank lines ride with the
+/// line above them, so what is kept keeps its paragraphs.
+fn line_blocks(text: &str) -> Vec<String> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in outline::normalize_newlines(text).split_inclusive('\n') {
+        match blocks.last_mut() {
+            Some(last) if line.trim().is_empty() => last.push_str(line),
+            _ => blocks.push(line.to_string()),
+        }
+    }
+    if let Some(last) = blocks.last_mut() {
+        if !last.ends_with('\n') {
+            last.push('\n');
+        }
+    }
+    blocks
 }
 
 fn digest_extra(f: &Facts<'_>, d: &session_log::Entry) -> Extra {
@@ -197,7 +258,7 @@ fn digest_extra(f: &Facts<'_>, d: &session_log::Entry) -> Extra {
     }
     Extra {
         heading,
-        title: "Last session's digest",
+        title: "Last session's digest".into(),
         blocks,
         // Right after the first group (What's Next).
         rank: 2 + 1,
@@ -214,36 +275,77 @@ fn push_part(out: &mut String, part: &str) {
     out.push_str(part);
 }
 
-/// The additionalContext: header, the packed handoff with the last session's digest and the
-/// postmortem index, and what was left out — never over budget.
+/// The additionalContext: header, the packed handoff with the start files, the last session's
+/// digest and the postmortem index, what was left out, then the relay of earlier waves — never
+/// over budget.
 pub(crate) fn render(f: &Facts<'_>) -> String {
-    let extras = extras(f);
-    let (text, modified) = match &f.file {
-        HandoffFile::Missing | HandoffFile::Unreadable(_) | HandoffFile::Refused(_) => {
-            let mut out = missing_line(f);
-            for e in &extras {
-                push_part(&mut out, &e.text());
-            }
-            return pack::truncate_lines(&out, f.budget).trim_end().to_string();
-        }
-        HandoffFile::Present { text, modified } => (text, *modified),
+    let Some(relay) = f.relay else {
+        return render_main(f, f.budget);
     };
-    let header = header(f, modified);
+    let intro = relay_intro(relay);
+    let full = safe(&waves::render(relay.earlier, f.budget));
+    // The relay takes up to its share while the rest needs the room, and what the rest leaves.
+    let wanted = utf16_len(&intro) + utf16_len(&full) + 2;
+    let main = render_main(
+        f,
+        f.budget - wanted.min(f.budget * RELAY_SHARE_PERCENT / 100),
+    );
+    let mut out = main;
+    push_part(&mut out, &intro);
+    let room = f.budget.saturating_sub(utf16_len(&out) + 2);
+    if !full.is_empty() && room > 0 {
+        // Sanitising never lengthens, so the relay rendered for `room` still fits it.
+        let relay_text = if utf16_len(&full) <= room {
+            full
+        } else {
+            safe(&waves::render(relay.earlier, room))
+        };
+        out.push_str("\n\n");
+        out.push_str(&relay_text);
+    }
+    pack::truncate_lines(&out, f.budget).trim_end().to_string()
+}
+
+/// The line that tells a wave's session where its own findings go.
+fn relay_intro(r: Relay<'_>) -> String {
+    let folder = r.folder.trim_end_matches('/');
+    let seen = match r.wave {
+        1 => "it is the first wave, so there are no earlier findings".to_string(),
+        2 => "the findings of wave 1 follow".to_string(),
+        n => format!("the findings of waves 1 to {}, newest first, follow", n - 1),
+    };
+    inject::sanitize(&format!(
+        "[handoff] This session is in wave {}: write its findings into {folder}/, one file each; {seen}.",
+        r.wave
+    ))
+    .into_owned()
+}
+
+/// The context without the relay, within `budget`.
+fn render_main(f: &Facts<'_>, budget: usize) -> String {
+    let extras = extras(f);
+    let (header, text, display) = match &f.file {
+        HandoffFile::Present { text, modified } => {
+            let text = outline::normalize_newlines(text);
+            // Made safe before it is measured, so packing counts what the client will receive.
+            let text = safe(&text);
+            (header(f, *modified), text, Some(f.display))
+        }
+        _ => (format!("{}\n\n", missing_line(f)), String::new(), None),
+    };
     let header_units = utf16_len(&header);
-    let text = outline::normalize_newlines(text);
-    // Secrets redacted and text sanitised before it is measured, so packing counts what the
-    // client will receive (`check` and `doctor` name the line a secret is on).
-    let text = redact::redact(&text);
-    let text = inject::sanitize(&text);
     // Most handoffs fit whole: no need to parse them.
     let mut whole = format!("{header}{text}");
     for e in &extras {
         push_part(&mut whole, &e.text());
     }
-    if utf16_len(&whole) <= f.budget {
+    if utf16_len(&whole) <= budget {
         return whole.trim_end().to_string();
     }
     let mut doc = outline::parse(&text);
+    if text.is_empty() {
+        doc.sections.clear();
+    }
     let mut ranks: Vec<usize> = pack::Packer::ranks(&doc, f.priority)
         .into_iter()
         .map(|r| 2 * r)
@@ -253,7 +355,8 @@ pub(crate) fn render(f: &Facts<'_>) -> String {
         ranks.push(e.rank);
     }
     let sections = pack::Packer::with_ranks(&doc, &ranks);
-    let mut room = f.budget.saturating_sub(header_units);
+    let mut room = budget.saturating_sub(header_units);
+    let files: Vec<&str> = f.start_files.iter().map(|s| s.shown.as_str()).collect();
     // The "left out" line's length depends on what is left out: shrink until everything fits.
     let out = loop {
         let packed = sections.pack(room);
@@ -261,16 +364,16 @@ pub(crate) fn render(f: &Facts<'_>) -> String {
             String::new()
         } else {
             // `packed.text` ends with a newline; a blank line sets the note apart.
-            format!("\n{}", omitted_line(&packed.omitted, f.display))
+            format!("\n{}", omitted_line(&packed.omitted, display, &files))
         };
         let units = header_units + packed.units + utf16_len(&footer);
-        if units <= f.budget || room == 0 {
+        if units <= budget || room == 0 {
             break format!("{header}{}{footer}", packed.text);
         }
-        room = room.saturating_sub(units - f.budget);
+        room = room.saturating_sub(units - budget);
     };
     // Whatever happened above, the client's limit holds.
-    pack::truncate_lines(&out, f.budget).trim_end().to_string()
+    pack::truncate_lines(&out, budget).trim_end().to_string()
 }
 
 /// The one line said when there is no handoff to show, plus the pointer to the project's handoff.
@@ -406,11 +509,31 @@ fn omission_text(o: &Omission) -> String {
     out
 }
 
-fn omitted_line(omitted: &[Omission], display: &str) -> String {
+/// What one start file left out: "plan/a.md: 40 more lines".
+fn file_omission_text(o: &Omission) -> String {
+    let left = o.total - o.kept;
+    let lines = if left == 1 { "line" } else { "lines" };
+    match o.kept {
+        0 if o.total == 1 => format!("{}: 1 line", o.title),
+        0 => format!("{}: all {} lines", o.title, o.total),
+        _ => format!("{}: {left} more {lines}", o.title),
+    }
+}
+
+/// The closing line naming what was left out; `display` is the handoff's file, when it exists,
+/// and `files` the start files.
+fn omitted_line(omitted: &[Omission], display: Option<&str>, files: &[&str]) -> String {
+    let is_file = |o: &Omission| files.contains(&o.title.as_str());
     let mut parts: Vec<String> = omitted
         .iter()
         .take(MAX_NAMED_OMISSIONS)
-        .map(omission_text)
+        .map(|o| {
+            if is_file(o) {
+                file_omission_text(o)
+            } else {
+                omission_text(o)
+            }
+        })
         .collect();
     if omitted.len() > MAX_NAMED_OMISSIONS {
         parts.push(format!(
@@ -418,10 +541,13 @@ fn omitted_line(omitted: &[Omission], display: &str) -> String {
             omitted.len() - MAX_NAMED_OMISSIONS
         ));
     }
-    format!(
-        "[handoff] Left out to fit: {}. The full file is {display}; read it when you need them.",
-        parts.join("; ")
-    )
+    let tail = match display {
+        Some(d) if !omitted.iter().all(is_file) => {
+            format!("The full file is {d}; read it when you need them.")
+        }
+        _ => "Read those files when you need them.".to_string(),
+    };
+    format!("[handoff] Left out to fit: {}. {tail}", parts.join("; "))
 }
 
 #[cfg(test)]
@@ -435,6 +561,8 @@ mod tests {
             postmortems_total: 0,
             digest: None,
             digest_is_own: false,
+            start_files: &[],
+            relay: None,
             display: "docs/SESSION-HANDOFF.md",
             file,
             staleness: Some(Staleness {
@@ -697,6 +825,146 @@ mod tests {
         );
         assert!(!out.contains("Left out"), "{out}");
         assert!(!out.contains('\u{200B}'));
+    }
+
+    fn start(shown: &str, text: &str) -> StartFile {
+        StartFile {
+            shown: shown.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn start_files_follow_the_handoff_in_order_each_under_its_name() {
+        let p = prio();
+        let files = [
+            start("plan/task-T-7.md", "# Plan\n- step 1\n"),
+            start("todo.md", "- [ ] a"),
+        ];
+        let mut f = facts(present("# H\n\n## What's Next\n- a\n"), &p);
+        f.start_files = &files;
+        let out = render(&f);
+        let tail = out.split_once("- a\n\n").unwrap().1;
+        assert_eq!(
+            tail,
+            "[handoff] Start file plan/task-T-7.md:\n# Plan\n- step 1\n\n[handoff] Start file todo.md:\n- [ ] a"
+        );
+        // Without a handoff too.
+        f.file = HandoffFile::Missing;
+        assert!(render(&f).contains("\n\n[handoff] Start file plan/task-T-7.md:\n# Plan\n"));
+    }
+
+    #[test]
+    fn a_start_file_that_does_not_fit_keeps_its_first_lines_and_is_named() {
+        let p = prio();
+        let mut big = String::new();
+        for i in 0..2_000 {
+            let _ = writeln!(big, "line {i} 🐢");
+        }
+        let files = [start("plan/big.md", &big), start("todo.md", "- [ ] a\n")];
+        for budget in [1_000, 5_000, 9_000, 10_000] {
+            let mut f = facts(present("# H\n\n## What's Next\n- a\n"), &p);
+            f.start_files = &files;
+            f.budget = budget;
+            let out = render(&f);
+            assert!(utf16_len(&out) <= budget, "{budget}: {}", utf16_len(&out));
+            assert!(out.contains("## What's Next\n- a\n"), "{budget}");
+            assert!(
+                out.contains("[handoff] Start file plan/big.md:\nline 0 🐢\nline 1 🐢\n"),
+                "{budget}"
+            );
+            // The files in the order given: the first one takes the room it needs.
+            assert!(out.contains("; todo.md: 1 line. "), "{budget}");
+            assert!(
+                out.ends_with(" 1 line. Read those files when you need them."),
+                "{budget}: {}",
+                &out[out.len() - 200..]
+            );
+            assert!(
+                out.contains("[handoff] Left out to fit: plan/big.md: "),
+                "{budget}"
+            );
+        }
+        let mut f = facts(HandoffFile::Missing, &p);
+        f.start_files = &files;
+        f.budget = 1_000;
+        let out = render(&f);
+        assert!(utf16_len(&out) <= 1_000);
+        assert!(
+            out.ends_with("Read those files when you need them."),
+            "{out}"
+        );
+    }
+
+    fn finding_wave(n: u32, count: usize) -> Wave {
+        Wave {
+            n,
+            shown: format!("discovery/wave-{n}"),
+            findings: (0..count)
+                .map(|i| crate::fleet::waves::Finding {
+                    shown: format!("discovery/wave-{n}/f{i:03}.md"),
+                    path: std::path::PathBuf::new(),
+                    title: format!("Finding {n}.{i}"),
+                    first_line: format!("what wave {n} saw {i} </system-reminder>"),
+                    text: format!("# Finding {n}.{i}\n\nwhat wave {n} saw {i}\n"),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_wave_session_gets_the_earlier_findings_within_the_one_budget() {
+        let p = prio();
+        let mut text = String::from("# H\n\n## What's Next\n- P0 ship it\n\n## Log\n");
+        for i in 0..2_000 {
+            let _ = writeln!(text, "- did thing {i}");
+        }
+        // Newest wave first, as `waves::earlier` gives them.
+        let earlier: Vec<Wave> = (1..=4).rev().map(|n| finding_wave(n, 150)).collect();
+        for budget in [2_000, 9_000, 10_000] {
+            let mut f = facts(present(&text), &p);
+            f.budget = budget;
+            f.relay = Some(Relay {
+                wave: 5,
+                folder: "discovery/wave-5",
+                earlier: &earlier,
+            });
+            let out = render(&f);
+            assert!(utf16_len(&out) <= budget, "{budget}: {}", utf16_len(&out));
+            assert!(out.contains("- P0 ship it"), "{budget}");
+            assert!(out.contains(
+                "[handoff] This session is in wave 5: write its findings into discovery/wave-5/, one file each; \
+                 the findings of waves 1 to 4, newest first, follow."
+            ));
+            assert!(
+                out.contains("## Findings of earlier waves\n\n### Wave 4"),
+                "{budget}"
+            );
+            assert!(out.contains("(`handoff wave` lists them all)"), "{budget}");
+            assert!(!out.contains("</system-reminder>"));
+        }
+        // Few findings arrive whole, with their text.
+        let few: Vec<Wave> = (1..=2).rev().map(|n| finding_wave(n, 2)).collect();
+        let mut f = facts(present("# H\n"), &p);
+        f.relay = Some(Relay {
+            wave: 3,
+            folder: "discovery/wave-3/",
+            earlier: &few,
+        });
+        let out = render(&f);
+        assert!(
+            out.contains("#### discovery/wave-1/f001.md\n\n# Finding 1.1"),
+            "{out}"
+        );
+        assert!(out.find("### Wave 2").unwrap() < out.find("### Wave 1").unwrap());
+        f.relay = Some(Relay {
+            wave: 1,
+            folder: "discovery/wave-1",
+            earlier: &[],
+        });
+        assert!(render(&f).ends_with(
+            "wave 1: write its findings into discovery/wave-1/, one file each; it is the first wave, so there are no earlier findings."
+        ));
     }
 
     #[test]

@@ -14,6 +14,16 @@ pub(crate) struct Vars<'a> {
     pub wave: Option<u32>,
 }
 
+impl Vars<'_> {
+    /// A wave's placeholders alone (a wave's folder knows no task).
+    pub(crate) fn wave(n: u32) -> Self {
+        Self {
+            task: None,
+            wave: Some(n),
+        }
+    }
+}
+
 /// `pattern` with `{task}` and `{wave}` filled in; `None` when it needs one this session lacks
 /// (a task's plan means nothing outside a task).
 pub(crate) fn fill(pattern: &str, vars: Vars<'_>) -> Option<String> {

@@ -1,17 +1,12 @@
 //! Many sessions working as one pipeline, coordinated only through files in the project: the
 //! session boundary ([`boundary`]), a queue of todo and done files ([`queue`] as text, [`store`]
 //! under a lock, [`git_sync`] across clones), and findings relayed from wave to wave ([`waves`]).
-#[allow(dead_code)]
 pub(crate) mod boundary;
 pub(crate) mod git_sync;
-#[allow(dead_code)]
 pub(crate) mod glob;
 pub(crate) mod pipeline;
-#[allow(dead_code)]
 pub(crate) mod queue;
-#[allow(dead_code)]
 pub(crate) mod store;
-#[allow(dead_code)]
 pub(crate) mod waves;
 
 use crate::env::Env;

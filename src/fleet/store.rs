@@ -23,8 +23,6 @@ const MAX_QUEUE_BYTES: u64 = 64 * 1024 * 1024;
 /// A project's queue.
 #[derive(Debug, Clone)]
 pub(crate) struct Queue {
-    /// The project root.
-    pub root: PathBuf,
     /// The todo file, resolved inside the project.
     pub todo: PathBuf,
     /// The done file, resolved inside the project.
@@ -118,7 +116,6 @@ impl Queue {
             );
         let key = crate::project::fnv1a64(real.to_string_lossy().as_bytes());
         Ok(Self {
-            root: project.root.clone(),
             todo,
             done,
             todo_shown: config.todo.clone(),

@@ -2,7 +2,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Ctx, Reply};
-use crate::doc::context::{render, Facts, HandoffFile, TaskFacts};
+use crate::doc::context::{render, Facts, HandoffFile, Relay, StartFile, TaskFacts};
+use crate::fleet::{self, boundary, waves};
 use crate::postmortem;
 use crate::session_log;
 use crate::staleness::{self, GitError};
@@ -104,7 +105,14 @@ fn context(ctx: &mut Ctx<'_>, reserve: usize) -> String {
     };
     let digest = session_log::last(&project.session_log())
         .filter(|e| show_digest(e, &ctx.input.session_id, &ctx.input.source, modified));
-    render(&Facts {
+    let wave = fleet::wave(ctx.env);
+    let (start_files, problems) = start_files(project, wave);
+    let fleet = &project.config.fleet;
+    let relay = fleet.waves.as_deref().zip(wave).map(|(pattern, n)| {
+        let folder = boundary::fill(pattern, boundary::Vars::wave(n)).unwrap_or_default();
+        (n, folder, waves::earlier(&project.root, pattern, n))
+    });
+    let text = render(&Facts {
         display: &project.handoff_display,
         file,
         staleness,
@@ -123,7 +131,54 @@ fn context(ctx: &mut Ctx<'_>, reserve: usize) -> String {
             .as_ref()
             .is_some_and(|d| d.session_id == ctx.input.session_id),
         digest: digest.as_ref(),
-    })
+        start_files: &start_files,
+        relay: relay.as_ref().map(|(wave, folder, earlier)| Relay {
+            wave: *wave,
+            folder,
+            earlier,
+        }),
+    });
+    if let Some(first) = problems.into_iter().next() {
+        ctx.warn(first);
+    }
+    text
+}
+
+/// A start file larger than this is shown from its first part only.
+const MAX_START_BYTES: u64 = 1024 * 1024;
+
+/// The `session.start` files that exist, read, and the first problem with one (refused or
+/// unreadable), for the one warning line.
+fn start_files(
+    project: &crate::project::Project,
+    wave: Option<u32>,
+) -> (Vec<StartFile>, Vec<String>) {
+    let patterns = &project.config.fleet.start;
+    if patterns.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let vars = boundary::Vars {
+        task: project.task.as_deref(),
+        wave,
+    };
+    let (found, refused) = boundary::start_files(&project.root, patterns, vars);
+    let mut problems: Vec<String> = refused.iter().map(ToString::to_string).collect();
+    let files = found
+        .into_iter()
+        .filter_map(
+            |f| match crate::confine::read_regular(&f.path, MAX_START_BYTES) {
+                Ok(bytes) => Some(StartFile {
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    shown: f.shown,
+                }),
+                Err(e) => {
+                    problems.push(format!("start file {} could not be read: {e}", f.shown));
+                    None
+                }
+            },
+        )
+        .collect();
+    (files, problems)
 }
 
 /// Whether SessionStart shows the last digest: that session changed files, didn't update the

@@ -33,6 +33,8 @@ pub(crate) struct Facts {
     pub handoff_changed: bool,
     /// The session edited files other than the handoff.
     pub work_done: bool,
+    /// The session's own outputs are due: end files not written, or a queue claim still held.
+    pub outputs_due: bool,
     /// The session is only waiting for background work or a scheduled wake-up, not done.
     pub waiting: bool,
     /// This prompt's stop already told the agent (a block or a nudge).
@@ -43,7 +45,8 @@ pub(crate) struct Facts {
 
 /// The Stop decision table.
 pub(crate) fn decide(f: Facts) -> Decision {
-    if f.mode == StopMode::Off || f.skip || f.handoff_changed || !f.work_done {
+    let handoff_due = f.work_done && !f.handoff_changed;
+    if f.mode == StopMode::Off || f.skip || !(handoff_due || f.outputs_due) {
         return Decision::Silent;
     }
     // Work still to come wakes the session again: ask at the stop that ends it.
@@ -79,6 +82,8 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let before = s.clone();
     read_turn(ctx, &mut s);
     let edited = ctx.edited_files(&s);
+    let handoff_changed = ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h));
+    let outputs = Outputs::of(ctx, &s, edited.total > 0);
     let prompt = ctx
         .input
         .prompt_id
@@ -88,8 +93,9 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         mode,
         skip: ctx.env.flag("HANDOFF_SKIP"),
         hook_active: ctx.input.stop_hook_active,
-        handoff_changed: ctx.project.handoff().is_ok_and(|h| s.handoff_changed(h)),
+        handoff_changed,
         work_done: edited.total > 0,
+        outputs_due: outputs.due(),
         waiting: !ctx.input.background_tasks.is_empty() || !ctx.input.session_crons.is_empty(),
         asked_this_prompt: s.blocked_prompt.as_ref() == Some(&prompt),
         reminded_this_prompt: s.reminded_prompt.as_ref() == Some(&prompt),
@@ -98,18 +104,23 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
         Decision::Silent => None,
         Decision::Remind => {
             s.reminded_prompt = Some(prompt);
-            Some(Reply::system_message(reminder(ctx, &edited)))
+            let handoff = (edited.total > 0 && !handoff_changed).then(|| reminder(ctx, &edited));
+            Some(Reply::system_message(outputs.append_to(handoff, false)))
         }
         Decision::Nudge => {
             s.blocked_prompt = Some(prompt);
+            let handoff =
+                (edited.total > 0 && !handoff_changed).then(|| block_reason(ctx, &edited));
             Some(Reply::stop_context(format!(
                 "[handoff] {}",
-                block_reason(ctx, &edited)
+                outputs.append_to(handoff, true)
             )))
         }
         Decision::Block => {
             s.blocked_prompt = Some(prompt);
-            Some(Reply::block(block_reason(ctx, &edited)))
+            let handoff =
+                (edited.total > 0 && !handoff_changed).then(|| block_reason(ctx, &edited));
+            Some(Reply::block(outputs.append_to(handoff, true)))
         }
     };
     // Only write when something changed: most stops read nothing new.
@@ -128,6 +139,122 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
             None
         }
     }
+}
+
+/// What a session of a pipeline still owes before it stops: its end files, its queue claims.
+#[derive(Debug, Default)]
+struct Outputs {
+    /// `session.end` files (filled in) not written since the session started.
+    unwritten: Vec<String>,
+    /// Queue items this session's agent holds: their number and text.
+    held: Vec<(usize, String)>,
+}
+
+impl Outputs {
+    /// Gathered without git, from file times and the todo file; any failure counts as nothing due.
+    fn of(ctx: &Ctx<'_>, s: &state::SessionState, work_done: bool) -> Self {
+        let fleet = &ctx.project.config.fleet;
+        let mut out = Self::default();
+        if !fleet.end.is_empty() {
+            let vars = crate::fleet::boundary::Vars {
+                task: ctx.project.task.as_deref(),
+                wave: crate::fleet::wave(ctx.env),
+            };
+            let since = s.started_at.map_or(std::time::UNIX_EPOCH, Into::into);
+            let root = &ctx.project.root;
+            let unwritten =
+                crate::fleet::boundary::unwritten_end_files(root, &fleet.end, vars, since);
+            // After work, or when an end file does not exist at all.
+            let missing = || {
+                unwritten
+                    .iter()
+                    .any(|p| crate::fleet::glob::expand(root, p).is_empty())
+            };
+            if work_done || missing() {
+                out.unwritten = unwritten;
+            }
+        }
+        if let Some(name) = claimant(ctx.env) {
+            out.held = held_claims(&ctx.project, &name, ctx.env.now);
+        }
+        out
+    }
+
+    fn due(&self) -> bool {
+        !self.unwritten.is_empty() || !self.held.is_empty()
+    }
+
+    /// `handoff` (the handoff's request, if it is due) followed by what else is owed; `to_agent`
+    /// words it for the model rather than the user.
+    fn append_to(&self, handoff: Option<String>, to_agent: bool) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.unwritten.is_empty() {
+            let files = self
+                .unwritten
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let then = if to_agent {
+                "; write them before you stop"
+            } else {
+                ""
+            };
+            parts.push(format!(
+                "This session's end files are not written yet: {files}{then}."
+            ));
+        }
+        for (n, text) in &self.held {
+            let who = if to_agent {
+                "You still hold"
+            } else {
+                "This session still holds"
+            };
+            parts.push(format!(
+                "{who} queue item {n} (\"{text}\"): finish it with `handoff queue done {n}`, or \
+                 give it back with `handoff queue release {n}`."
+            ));
+        }
+        let owed = parts.join(" ");
+        let text = match handoff {
+            Some(h) => format!("{h} {owed}"),
+            None if to_agent => owed,
+            None => format!("handoff: {owed}"),
+        };
+        crate::inject::sanitize(text.trim_end()).into_owned()
+    }
+}
+
+/// The name `handoff queue claim` records for this session's agent, when the hook can know it:
+/// `$HANDOFF_AGENT` or the task id (the host-and-process fallback names a shell Stop never sees).
+fn claimant(env: &crate::env::Env) -> Option<String> {
+    (env.var("HANDOFF_AGENT").is_some() || env.var("HANDOFF_TASK").is_some())
+        .then(|| crate::fleet::agent_name(env, None, 0))
+}
+
+/// Items of the queue `name` holds at `now`, numbered as `handoff queue` numbers them; none when
+/// the project has no queue or its files can't be read.
+fn held_claims(
+    project: &crate::project::Project,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(usize, String)> {
+    let Ok(queue) = crate::fleet::store::Queue::of(project) else {
+        return Vec::new();
+    };
+    let Ok(snapshot) = queue.read() else {
+        return Vec::new();
+    };
+    let items = snapshot.todo.items();
+    snapshot
+        .todo
+        .held_by(name, now, queue.lease)
+        .into_iter()
+        .filter_map(|held| {
+            let n = items.iter().position(|i| std::ptr::eq(*i, held))?;
+            Some((n + 1, held.text.clone()))
+        })
+        .collect()
 }
 
 /// Stop said nothing, though the session's work called for it, because it could not record
@@ -367,6 +494,28 @@ mod tests {
             },
             Silent,
         );
+    }
+
+    #[test]
+    fn owed_outputs_are_asked_for_in_every_mode_even_after_the_handoff() {
+        use StopMode::{Enforce, Nudge as N, Off, Remind as R};
+        for (mode, want) in [(R, Remind), (N, Nudge), (Enforce, Block), (Off, Silent)] {
+            let owed = Facts {
+                mode,
+                outputs_due: true,
+                ..Facts::default()
+            };
+            case(owed, want);
+            case(
+                Facts {
+                    handoff_changed: true,
+                    work_done: true,
+                    ..owed
+                },
+                want,
+            );
+            case(Facts { skip: true, ..owed }, Silent);
+        }
     }
 
     #[test]

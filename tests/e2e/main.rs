@@ -12,6 +12,7 @@
 mod claude;
 mod compact;
 mod context;
+mod fleet;
 mod harness;
 mod plugin;
 mod session;

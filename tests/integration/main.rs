@@ -14,6 +14,7 @@ mod digest;
 mod doctor;
 mod errors;
 mod fleet;
+mod fleet_hooks;
 mod forgery;
 mod fuzz;
 mod hook;

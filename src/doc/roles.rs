@@ -237,6 +237,25 @@ impl Role {
     }
 }
 
+/// The titles of the sections created for `roles`, as a list in prose: `A, B and C`.
+pub fn listing(roles: &[Role]) -> String {
+    let titles: Vec<&str> = roles.iter().map(|r| r.new_title()).collect();
+    match titles.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What a session should bring up to date, in the order it is asked for.
+pub const KEEP_UP: [Role; 5] = [
+    Role::State,
+    Role::Done,
+    Role::Failed,
+    Role::Next,
+    Role::Decision,
+];
+
 /// The default packing priority, highest first, as the config writes it: each rank's aliases as
 /// `a|b|c`, `*` for every section no role claims.
 pub fn default_priority() -> Vec<String> {
@@ -372,6 +391,16 @@ mod tests {
         ] {
             assert_eq!(Role::of_title(title), want, "{title}");
         }
+    }
+
+    #[test]
+    fn lists_are_built_from_the_table() {
+        assert_eq!(listing(&[]), "");
+        assert_eq!(listing(&[Role::Next]), "What's Next");
+        assert_eq!(
+            listing(&KEEP_UP),
+            "Current State, What Was Done This Session, What Failed, What's Next and Key Decisions"
+        );
     }
 
     #[test]

@@ -465,7 +465,8 @@ pub(crate) struct CheckArgs {
     /// Fail when HEAD is more than N commits past the handoff's last update.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,
-    /// A section that must exist (`a|b` for alternatives); repeat for more. Replaces the
+    /// A section that must exist: a role (`next`, `state`, ...) or `a|b` title alternatives;
+    /// repeat for more. Replaces the
     /// configured list.
     #[arg(long, value_name = "SECTION")]
     pub require: Vec<String>,

@@ -102,12 +102,12 @@ pub(crate) fn inputs(env: &Env, root: &Path) -> (Inputs, Option<String>) {
         .var("CLAUDE_CODE_AUTO_COMPACT_WINDOW")
         .and_then(parse_window);
     if window.is_none() {
-        let mut files: Vec<Result<PathBuf, String>> =
+        let mut files: Vec<Result<PathBuf, SettingsError>> =
             [".claude/settings.local.json", ".claude/settings.json"]
                 .iter()
                 .map(|rel| {
                     crate::confine::file(root, Path::new(rel), Named::Settings)
-                        .map_err(|r| r.to_string())
+                        .map_err(SettingsError::Refused)
                 })
                 .collect();
         if let Some(home) = env.home() {
@@ -137,24 +137,43 @@ pub(crate) fn inputs(env: &Env, root: &Path) -> (Inputs, Option<String>) {
             pct_override,
             disabled,
         },
-        problem,
+        problem.map(|e: SettingsError| e.to_string()),
     )
 }
 
+/// Why a settings file's `autoCompactWindow` is left out.
+#[derive(Debug, thiserror::Error)]
+enum SettingsError {
+    #[error("{0}")]
+    Refused(crate::confine::Refused),
+    #[error("{}: not valid JSON ({source}); its autoCompactWindow is left out", path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: {source}; its autoCompactWindow is left out", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// A settings file's JSON; `Ok(None)` when it doesn't exist.
-fn read_settings(path: &Path) -> Result<Option<serde_json::Value>, String> {
+fn read_settings(path: &Path) -> Result<Option<serde_json::Value>, SettingsError> {
     match crate::confine::read_regular(path, MAX_SETTINGS_BYTES) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            format!(
-                "{}: not valid JSON ({e}); its autoCompactWindow is left out",
-                path.display()
-            )
-        }),
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|source| SettingsError::Json {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!(
-            "{}: {e}; its autoCompactWindow is left out",
-            path.display()
-        )),
+        Err(source) => Err(SettingsError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

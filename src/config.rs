@@ -22,9 +22,9 @@ pub(crate) const CONFIG_PATH: &str = ".claude/handoff.json";
 pub(crate) const DEFAULT_TASK_PATH: &str = "working/{task}/session_memory.md";
 /// `handoff check`: commits HEAD may be ahead of the handoff's last update.
 pub(crate) const DEFAULT_MAX_COMMITS: usize = 20;
-/// `handoff check`: sections a handoff must have (`a|b` alternatives, whole words, any case).
-pub(crate) const DEFAULT_REQUIRED: &[&str] =
-    &["What's Next|Next Session Start|Remaining Work|Next Steps"];
+/// `handoff check`: sections a handoff must have, each a role's name (any title the roles table
+/// gives that role) or `a|b` title alternatives (whole words, any case).
+pub(crate) const DEFAULT_REQUIRED: &[&str] = &["next"];
 
 /// What the Stop hook does when a session did work but left the handoff untouched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -42,6 +42,10 @@ pub(crate) enum Error {
     #[error("{shown} does not exist: create it with `{create}`")]
     NoHandoff { shown: String, create: String },
 
+    /// `$HANDOFF_TASK` names no task (the line says what to do).
+    #[error("{0}")]
+    BadTask(String),
+
     /// A text file we read is not UTF-8.
     #[error("{shown} is not UTF-8 text (byte {byte}); convert it to UTF-8, then run again")]
     NotUtf8 { shown: String, byte: usize },
@@ -116,7 +120,7 @@ impl Error {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Error::Quiet(code) => *code,
-            Error::Empty(_) => EXIT_USAGE,
+            Error::Empty(_) | Error::BadTask(_) => EXIT_USAGE,
             _ => EXIT_FAILURE,
         }
     }

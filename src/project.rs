@@ -152,7 +152,9 @@ impl Project {
         let project_handoff_display = display_relative(&root, &project_handoff);
         let state_root = state_root(env);
         let mut state_dir = state_root.join("projects").join(project_key(&root));
-        let task = env.var("HANDOFF_TASK").map(str::to_string);
+        // An id `--task` would refuse is passed over here (the project's handoff is used);
+        // [`bad_task`] says so.
+        let task = env.var("HANDOFF_TASK").and_then(|id| parse_task(id).ok());
         let (handoff_named, handoff) = match (&task, users_file) {
             (Some(id), _) => {
                 let key = task_key(id);
@@ -285,6 +287,14 @@ impl Project {
 
 /// Postmortems, relative to the project root.
 pub(crate) const POSTMORTEMS_DIR: &str = "docs/postmortems";
+
+/// A `$HANDOFF_TASK` that `--task` would refuse, and why (the project's handoff is used instead).
+pub(crate) fn bad_task(env: &Env) -> Option<String> {
+    let id = env.var("HANDOFF_TASK")?;
+    parse_task(id)
+        .err()
+        .map(|e| format!("$HANDOFF_TASK {id:?} is not a task id ({e})"))
+}
 
 /// A `--task` that can't name a task.
 #[derive(Debug, thiserror::Error)]
@@ -491,6 +501,22 @@ mod tests {
         assert_ne!(task.sessions_dir(), other.sessions_dir());
         assert_ne!(task.session_log(), other.session_log());
         assert_ne!(task.history_dir(), other.history_dir());
+    }
+
+    #[test]
+    fn a_task_env_var_that_task_would_refuse_is_passed_over() {
+        for id in ["../../etc", "a/b", ".hidden"] {
+            let e = env(&[("HOME", "/h"), ("HANDOFF_TASK", id)]);
+            let p = Project::discover(&e, Some("/p"));
+            assert_eq!(p.task, None, "{id:?}");
+            assert_eq!(p.handoff_display, "docs/SESSION-HANDOFF.md", "{id:?}");
+            assert!(
+                bad_task(&e).is_some_and(|w| w.contains("HANDOFF_TASK")),
+                "{id:?}"
+            );
+        }
+        assert_eq!(bad_task(&env(&[("HANDOFF_TASK", "T-1")])), None);
+        assert_eq!(bad_task(&env(&[])), None);
     }
 
     #[test]

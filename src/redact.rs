@@ -195,7 +195,7 @@ fn match_at(b: &[u8], i: usize) -> Option<Match> {
     match b[i] {
         b'=' => assignment(b, i),
         b':' => url_password(b, i),
-        b'-' => private_key(b, i),
+        b'-' => private_key(b, i).or_else(|| flag(b, i)),
         b'a' | b'A' if !after_word => {
             header(b, i, "authorization", Kind::Authorization).or_else(|| token(b, i))
         }
@@ -276,7 +276,18 @@ fn assignment(b: &[u8], eq: usize) -> Option<Match> {
     if stands_for_one(&b[at.min(b.len())..]) {
         return None;
     }
-    let (start, end) = if let Some(&q @ (b'"' | b'\'')) = b.get(at) {
+    value_at(b, at, kind)
+}
+
+/// The value starting at `at`: inside its quotes, or up to a space or shell punctuation.
+fn value_at(b: &[u8], at: usize, kind: Kind) -> Option<Match> {
+    let (start, end) = span_at(b, at);
+    value(b, start, end, kind)
+}
+
+/// Where the value starting at `at` lies: inside its quotes, or up to a space or shell punctuation.
+fn span_at(b: &[u8], at: usize) -> (usize, usize) {
+    if let Some(&q @ (b'"' | b'\'')) = b.get(at) {
         {
             let start = at + 1;
             let len = b[start..]
@@ -300,8 +311,110 @@ fn assignment(b: &[u8], eq: usize) -> Option<Match> {
                 .count();
             (at, at + len)
         }
+    }
+}
+
+/// Command-line clients that take a password glued to `-p` (`mysql -uroot -pSECRET`).
+const DB_CLIENTS: &[&str] = &[
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlcheck",
+    "mysqlshow",
+    "mariadb",
+    "mariadb-dump",
+    "mariadb-admin",
+];
+
+/// A secret given as a command-line option: curl's `-u user:pass`, `--user user:pass` (the password
+/// after the first colon), `-pPASS` after a database client, `--password VALUE`, `--token VALUE`,
+/// `--secret… VALUE`, `--…-key VALUE`. The `--flag=VALUE` forms are assignments.
+fn flag(b: &[u8], i: usize) -> Option<Match> {
+    if i > 0 && !b[i - 1].is_ascii_whitespace() {
+        return None;
+    }
+    let name_len = b[i..]
+        .iter()
+        .take_while(|&&c| c == b'-' || c.is_ascii_alphanumeric() || c == b'_')
+        .count();
+    let name = &b[i..i + name_len];
+    let sep = b.get(i + name_len).copied();
+    let spaced = matches!(sep, Some(b' ' | b'\t'));
+    let mut next = i + name_len;
+    while matches!(b.get(next), Some(b' ' | b'\t')) {
+        next += 1;
+    }
+    // `-u user:pass` / `-uuser:pass` / `--user user:pass` / `--user=user:pass`.
+    let user_at = match name {
+        b"--user" if spaced || sep == Some(b'=') => Some(if spaced { next } else { next + 1 }),
+        b"-u" if spaced && client_before(b, i, &["curl"]) => Some(next),
+        _ if name.starts_with(b"-u")
+            && name.len() > 2
+            && !name.starts_with(b"--")
+            && client_before(b, i, &["curl"]) =>
+        {
+            Some(i + 2)
+        }
+        _ => None,
     };
-    value(b, start, end, kind)
+    if let Some(at) = user_at {
+        let (start, end) = span_at(b, at);
+        let colon = memchr::memchr(b':', &b[start..end])?;
+        return value(b, start + colon + 1, end, Kind::Password);
+    }
+    if name.starts_with(b"-p")
+        && !name.starts_with(b"--")
+        && name.len() > 2
+        && client_before(b, i, DB_CLIENTS)
+    {
+        let (start, end) = span_at(b, i + 2);
+        return value(b, start, end, Kind::Password);
+    }
+    if !name.starts_with(b"--") || !spaced {
+        return None;
+    }
+    let upper: String = name[2..]
+        .iter()
+        .map(|&c| {
+            if c == b'-' {
+                '_'
+            } else {
+                c.to_ascii_uppercase() as char
+            }
+        })
+        .collect();
+    // `--no-password`, `--no-token`: a switch that takes no value.
+    let kind = if upper.starts_with("NO_") {
+        return None;
+    } else if upper.starts_with("SECRET") {
+        Kind::Secret
+    } else if upper == "PASSWORD" || upper == "PASSWD" || upper.ends_with("_PASSWORD") {
+        Kind::Password
+    } else if upper == "TOKEN" || upper.ends_with("_TOKEN") {
+        Kind::Token
+    } else if upper.ends_with("_KEY") {
+        Kind::Key
+    } else {
+        return None;
+    };
+    // `--token --verbose`: the next word is another option, not a value.
+    if b.get(next) == Some(&b'-') {
+        return None;
+    }
+    value_at(b, next, kind)
+}
+
+/// Whether one of `clients` is a word (by its file name) of the shell command that `i` is in.
+fn client_before(b: &[u8], i: usize, clients: &[&str]) -> bool {
+    let start = b[..i]
+        .iter()
+        .rposition(|&c| matches!(c, b'\n' | b';' | b'|' | b'&' | b'(' | b'`'))
+        .map_or(0, |p| p + 1);
+    b[start..i]
+        .split(u8::is_ascii_whitespace)
+        .filter_map(|w| w.rsplit(|&c| c == b'/').next())
+        .any(|w| clients.iter().any(|c| c.as_bytes() == w))
 }
 
 /// `scheme://user:password@host`: the password is replaced, the user kept.
@@ -592,6 +705,80 @@ mod tests {
             redact(&format!("GITHUB_TOKEN={token} gh pr list")),
             "GITHUB_TOKEN=[REDACTED github token] gh pr list"
         );
+    }
+
+    #[test]
+    fn passwords_and_tokens_given_as_options_are_redacted() {
+        for (text, want) in [
+            (
+                "curl -u admin:hunter22 https://x",
+                "curl -u admin:[REDACTED password] https://x",
+            ),
+            (
+                "curl -uadmin:hunter22 https://x",
+                "curl -uadmin:[REDACTED password] https://x",
+            ),
+            (
+                "curl --user 'admin:hunter 22' x",
+                "curl --user 'admin:[REDACTED password]' x",
+            ),
+            (
+                "curl --user=admin:pw x",
+                "curl --user=admin:[REDACTED password] x",
+            ),
+            (
+                "mysql -uroot -pMyS3cretPw db",
+                "mysql -uroot -p[REDACTED password] db",
+            ),
+            (
+                "docker exec db /usr/bin/mysqldump -pS3cret x",
+                "docker exec db /usr/bin/mysqldump -p[REDACTED password] x",
+            ),
+            (
+                "aws s3 ls --secret-access-key wJalrXUtnFEMI",
+                "aws s3 ls --secret-access-key [REDACTED secret]",
+            ),
+            ("x --password hunter22", "x --password [REDACTED password]"),
+            ("x --password=hunter22", "x --password=[REDACTED password]"),
+            (
+                "x --db-password \"a b\"",
+                "x --db-password \"[REDACTED password]\"",
+            ),
+            ("gh --token abc123 y", "gh --token [REDACTED token] y"),
+            ("x --api-key abc123", "x --api-key [REDACTED key]"),
+            ("x --api-key=abc123", "x --api-key=[REDACTED key]"),
+            ("x --access-token abc", "x --access-token [REDACTED token]"),
+        ] {
+            assert_eq!(redact(text), want, "{text}");
+            assert_eq!(find(text).len(), 1, "{text}");
+            assert_eq!(redact(want), want, "{want}");
+        }
+    }
+
+    #[test]
+    fn options_that_hold_no_secret_are_left_alone() {
+        for text in [
+            "mkdir -p some/dir",
+            "cargo test -p handoff",
+            "ssh -p 2222 host",
+            "mysql -p db",
+            "echo mysql; mkdir -pthing",
+            "git push -u origin main",
+            "sort -u file:1",
+            "curl -u admin https://x",
+            "psql -U admin db",
+            "docker login --password-stdin",
+            "x --token $TOKEN",
+            "x --password \"$PW\"",
+            "x --token --verbose",
+            "x --sort-keys y",
+            "x --no-password y",
+            "x --token-file path",
+            "a--password b",
+        ] {
+            assert_eq!(redact(text), text);
+            assert_eq!(find(text), [], "{text}");
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use crate::cli::CheckArgs;
-use crate::doc::{self, file, roles, view};
+use crate::doc::fit::Fit;
+use crate::doc::roles::{self, Role};
+use crate::doc::{file, view};
 use crate::env::Env;
 use crate::error::{Error, Result, EXIT_FAILURE};
 use crate::project::Project;
@@ -12,7 +14,7 @@ use crate::staleness::{self, Staleness};
 /// What is checked, from the config and the command line.
 #[derive(Debug, Clone)]
 pub(crate) struct Rules {
-    /// Sections that must exist, each `a|b` alternatives.
+    /// Sections that must exist, each a role's name (`next`) or `a|b` title alternatives.
     pub required: Vec<String>,
     pub budget: usize,
     pub max_commits: usize,
@@ -49,16 +51,18 @@ pub(crate) fn run(args: &CheckArgs, env: &Env) -> Result<ExitCode> {
         .into_iter()
         .map(|s| s.title)
         .collect();
-    let units = doc::utf16_len(&text);
-    let problems = problems(&rules, &titles, units, git.as_ref());
+    let fit = Fit::of(&text, rules.budget);
+    let problems = problems(&rules, &titles, fit, git.as_ref());
     let secrets = secrets(&text);
     if problems.is_empty() && secrets.is_empty() {
         let behind = git
             .map(|g| format!(", {} commits since its update", g.commits_since))
             .unwrap_or_default();
+        let note = fit.note().map(|n| format!("; {n}")).unwrap_or_default();
         println!(
-            "{shown}: ok ({} sections, {units} of {} UTF-16 units{behind})",
+            "{shown}: ok ({} sections, {} of {} UTF-16 units{behind}){note}",
             titles.len(),
+            fit.units,
             rules.budget
         );
         return Ok(ExitCode::SUCCESS);
@@ -92,11 +96,22 @@ pub(crate) fn secrets(text: &str) -> Vec<(usize, String)> {
 pub(crate) fn problems(
     rules: &Rules,
     titles: &[String],
-    units: usize,
+    fit: Fit,
     git: Option<&Staleness>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for required in &rules.required {
+        if let Some(role) = Role::named(required) {
+            if !titles.iter().any(|t| Role::of_title(t) == Some(role)) {
+                out.push(format!(
+                    "no \"{}\" section (or another title for it, such as {}); add one (`## {}`)",
+                    role.new_title(),
+                    role.examples(),
+                    role.new_title()
+                ));
+            }
+            continue;
+        }
         let alternatives: Vec<&str> = required
             .split('|')
             .map(str::trim)
@@ -113,11 +128,10 @@ pub(crate) fn problems(
             ));
         }
     }
-    if units > rules.budget {
-        out.push(format!(
-            "{units} UTF-16 units, over the budget of {}; trim it, or sessions start with only part of it",
-            rules.budget
-        ));
+    if fit.must_trim() {
+        if let Some(note) = fit.note() {
+            out.push(format!("{} UTF-16 units, {note}", fit.units));
+        }
     }
     if let Some(g) = git {
         if g.commits_since > rules.max_commits {
@@ -137,10 +151,7 @@ mod tests {
 
     fn rules() -> Rules {
         Rules {
-            required: vec![
-                "What's Next|Next Session Start".into(),
-                "Current State".into(),
-            ],
+            required: vec!["next".into(), "Current State".into()],
             budget: 100,
             max_commits: 5,
         }
@@ -155,9 +166,14 @@ mod tests {
     }
 
     #[track_caller]
-    fn case(titles: &[&str], units: usize, git: Option<&Staleness>, want: &[&str]) {
+    fn case(titles: &[&str], kept: usize, git: Option<&Staleness>, want: &[&str]) {
         let titles: Vec<String> = titles.iter().map(ToString::to_string).collect();
-        assert_eq!(problems(&rules(), &titles, units, git), want);
+        let fit = Fit {
+            units: kept + 50,
+            budget: 100,
+            kept,
+        };
+        assert_eq!(problems(&rules(), &titles, fit, git), want);
     }
 
     #[test]
@@ -169,14 +185,17 @@ mod tests {
             &[],
         );
         case(&["Current State", "Next Session Start"], 10, None, &[]);
+        // Any title the roles table gives the role will do; a long log over the budget is fine.
+        case(&["Current State", "TODO"], 90, None, &[]);
+        case(&["Current State", "Priorities"], 0, None, &[]);
         case(
             &["Notes"],
             101,
             Some(&git(500, true)),
             &[
-                "no \"What's Next\" or \"Next Session Start\" section; add one (`## What's Next`)",
+                "no \"What's Next\" section (or another title for it, such as next session start, remaining work, next steps); add one (`## What's Next`)",
                 "no \"Current State\" section; add one (`## Current State`)",
-                "101 UTF-16 units, over the budget of 100; trim it, or sessions start with only part of it",
+                "151 UTF-16 units, over the budget of 100, and What's Next, What Failed and Current State alone take 101; trim those, or sessions start without part of them",
                 "500+ commits since it was last updated (at most 5); bring it up to date",
             ],
         );

@@ -35,7 +35,7 @@ pub(crate) fn run(args: &CheckpointArgs, env: &Env) -> Result<ExitCode> {
     let changed = file::change(&project, env, |old| {
         let edit = edit::append(old, role, &stamp, &text, &today);
         let report = (edit.section, edit.created);
-        Ok((Some(edit.text), report))
+        Ok((Some(edit::mark_updated(edit.text, &today)), report))
     })?;
     let (section, new_section) = changed.value;
     if changed.created {

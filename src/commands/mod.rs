@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 use crate::env::Env;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 mod check;
 mod checkpoint;
@@ -39,6 +39,17 @@ pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
         env = env.with_var("HANDOFF_WAVE", &wave.to_string());
     }
     let env = &env;
+    // A hook passes a bad `$HANDOFF_TASK` over with a warning; a command refuses it, as `--task`.
+    if !matches!(
+        cli.command,
+        Command::Hook | Command::Completions { .. } | Command::Man { .. }
+    ) {
+        if let Some(problem) = crate::project::bad_task(env) {
+            return Err(Error::BadTask(format!(
+                "{problem}; set it to a task id or unset it"
+            )));
+        }
+    }
     if !matches!(
         cli.command,
         Command::Hook | Command::Overview(_) | Command::Completions { .. } | Command::Man { .. }

@@ -59,6 +59,7 @@ fn format_queue(queue: &edit::Queue, shown: &str) -> String {
 
 fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> Result<ExitCode> {
     let text = file::words(words, "item")?;
+    let today = env.now.format("%Y-%m-%d").to_string();
     let changed = file::change(project, env, |old| {
         let edit = edit::push(old, &text, priority);
         // Its number: where an item with this text and priority now sits.
@@ -69,7 +70,10 @@ fn add(project: &Project, env: &Env, priority: Option<u8>, words: &[String]) -> 
                 .position(|i| i.text == text && i.priority == want)
                 .map(|k| k + 1)
         });
-        Ok((Some(edit.text), (edit.section, number)))
+        Ok((
+            Some(edit::mark_updated(edit.text, &today)),
+            (edit.section, number),
+        ))
     })?;
     let (section, number) = changed.value;
     if changed.created {
@@ -98,10 +102,12 @@ fn selector(words: &[String]) -> Result<Selector> {
 fn start(project: &Project, env: &Env, words: &[String]) -> Result<ExitCode> {
     let sel = selector(words)?;
     file::read_existing(project)?;
+    let today = env.now.format("%Y-%m-%d").to_string();
     let changed = file::change(project, env, |old| match edit::start(old, &sel) {
         Ok((edit, item)) => {
             let unchanged = edit.text == old;
-            Ok(((!unchanged).then_some(edit.text), Ok((item, unchanged))))
+            let text = (!unchanged).then(|| edit::mark_updated(edit.text, &today));
+            Ok((text, Ok((item, unchanged))))
         }
         Err(e) => Ok((None, Err(e))),
     })?;
@@ -119,7 +125,10 @@ fn done(project: &Project, env: &Env, words: &[String]) -> Result<ExitCode> {
     file::read_existing(project)?;
     let date = env.now.format("%Y-%m-%d").to_string();
     let changed = file::change(project, env, |old| match edit::done(old, &sel, &date) {
-        Ok((edit, item)) => Ok((Some(edit.text), Ok((item, edit.section)))),
+        Ok((edit, item)) => Ok((
+            Some(edit::mark_updated(edit.text, &date)),
+            Ok((item, edit.section)),
+        )),
         Err(e) => Ok((None, Err(e))),
     })?;
     let (item, section) = changed.value.map_err(|e| pick_error(project, &e))?;

@@ -485,6 +485,38 @@ pub fn append(text: &str, role: Role, stamp: &str, entry: &str, today: &str) -> 
     .in_cr(cr)
 }
 
+/// `text` with the date of a `Last updated: YYYY-MM-DD` line above the first section set to
+/// `date` (every other byte kept), so an edit dates the file; unchanged when it has none.
+pub fn mark_updated(text: String, date: &str) -> String {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("## ") || line.starts_with("```") {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(k) = lower.find("last updated") {
+            let found = (k..line.len()).find(|&i| is_date(&line.as_bytes()[i..]));
+            if let Some(i) = found {
+                let mut text = text;
+                text.replace_range(at + i..at + i + 10, date);
+                return text;
+            }
+        }
+        at += line.len();
+    }
+    text
+}
+
+/// Whether `b` starts with a `YYYY-MM-DD` date.
+fn is_date(b: &[u8]) -> bool {
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+        && !b.get(10).is_some_and(u8::is_ascii_digit)
+}
+
 /// The queue: the items of the part that plays [`Role::Next`], numbered from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queue {
@@ -742,6 +774,33 @@ pub fn done(text: &str, sel: &Selector, date: &str) -> Result<(Edit, Item), Pick
 }
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_edit_dates_the_masthead() {
+        let d = "2026-12-01";
+        for (text, want) in [
+            (
+                "# H\nLast updated: 2026-09-01\n\n## Next\n",
+                "# H\nLast updated: 2026-12-01\n\n## Next\n",
+            ),
+            (
+                "# H\r\n\r\n**Last Updated:** 2026-09-01 (session 4)\r\n",
+                "# H\r\n\r\n**Last Updated:** 2026-12-01 (session 4)\r\n",
+            ),
+            (
+                "# H\n> _last updated 2026-09-01_\n",
+                "# H\n> _last updated 2026-12-01_\n",
+            ),
+            // Only the masthead's, only a date, nothing else.
+            ("# H\n\n## Log\nLast updated: 2026-09-01\n", ""),
+            ("# H\nLast updated: yesterday\n", ""),
+            ("# H\nLast updated: 2026-09-011\n", ""),
+            ("# H\nUpdated 2026-09-01\n", ""),
+        ] {
+            let want = if want.is_empty() { text } else { want };
+            assert_eq!(mark_updated(text.to_string(), d), want, "{text:?}");
+        }
+    }
+
     use super::super::view::structure;
     use super::*;
 

@@ -5,11 +5,12 @@
 //! rank); [`items`] takes list items and entry times apart; [`pack`] keeps the most important
 //! parts within a budget, the newest entries of a section it must cut; [`edit`] is the toolkit's
 //! changes (every byte outside the edited section kept); [`view`] the structure for reading;
-//! [`context`] the text SessionStart injects. All pure; [`file`] reads and changes the file under
+//! [`context`] the text SessionStart injects; [`fit`] how it fits the budget. All pure; [`file`] reads and changes the file under
 //! its lock.
 pub(crate) mod context;
 pub mod edit;
 pub(crate) mod file;
+pub mod fit;
 pub mod items;
 pub mod outline;
 pub mod pack;

@@ -70,8 +70,6 @@ const TABLE: &[Row] = &[
             "failed",
             "blockers",
             "blocked",
-            "pitfalls",
-            "gotchas",
         ],
         new_title: "What Failed",
     },
@@ -98,6 +96,9 @@ const TABLE: &[Row] = &[
             "learnings",
             "lessons learned",
             "findings",
+            // Traps learned along the way: knowledge to carry, not failures to report.
+            "gotchas",
+            "pitfalls",
         ],
         new_title: "Key Discoveries",
     },
@@ -159,6 +160,41 @@ impl Role {
         Role::Done,
     ];
 
+    /// The role's name, as `show --json` and the config write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Next => "next",
+            Role::Failed => "failed",
+            Role::Decision => "decision",
+            Role::Discovery => "discovery",
+            Role::Constraints => "constraints",
+            Role::State => "state",
+            Role::Identity => "identity",
+            Role::Done => "done",
+        }
+    }
+
+    /// The role a config entry names (`next`, `state`, ...), ignoring case and spaces.
+    pub fn named(entry: &str) -> Option<Role> {
+        let entry = entry.trim();
+        Role::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(entry))
+    }
+
+    /// A few other titles for this role, for a message: `next steps, todo, priorities`.
+    pub fn examples(self) -> String {
+        let new = words(self.new_title());
+        let others: Vec<&str> = self
+            .aliases()
+            .iter()
+            .copied()
+            .filter(|a| words(a) != new)
+            .take(3)
+            .collect();
+        others.join(", ")
+    }
+
     fn row(self) -> &'static Row {
         TABLE.iter().find(|r| r.role == self).unwrap_or(&TABLE[0])
     }
@@ -200,6 +236,25 @@ impl Role {
         title_matches(title, alias) && Role::of_title(title) == Some(self)
     }
 }
+
+/// The titles of the sections created for `roles`, as a list in prose: `A, B and C`.
+pub fn listing(roles: &[Role]) -> String {
+    let titles: Vec<&str> = roles.iter().map(|r| r.new_title()).collect();
+    match titles.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// What a session should bring up to date, in the order it is asked for.
+pub const KEEP_UP: [Role; 5] = [
+    Role::State,
+    Role::Done,
+    Role::Failed,
+    Role::Next,
+    Role::Decision,
+];
 
 /// The default packing priority, highest first, as the config writes it: each rank's aliases as
 /// `a|b|c`, `*` for every section no role claims.
@@ -320,6 +375,8 @@ mod tests {
             ("Known Issues", Some(Role::Failed)),
             ("What Failed (and why)", Some(Role::Failed)),
             ("Blockers", Some(Role::Failed)),
+            ("Gotchas", Some(Role::Discovery)),
+            ("Pitfalls", Some(Role::Discovery)),
             ("Current State", Some(Role::State)),
             ("Active Session", Some(Role::State)),
             ("Decisions Log", Some(Role::Decision)),
@@ -334,6 +391,35 @@ mod tests {
         ] {
             assert_eq!(Role::of_title(title), want, "{title}");
         }
+    }
+
+    #[test]
+    fn lists_are_built_from_the_table() {
+        assert_eq!(listing(&[]), "");
+        assert_eq!(listing(&[Role::Next]), "What's Next");
+        assert_eq!(
+            listing(&KEEP_UP),
+            "Current State, What Was Done This Session, What Failed, What's Next and Key Decisions"
+        );
+    }
+
+    #[test]
+    fn config_entries_name_roles() {
+        for (entry, want) in [
+            ("next", Some(Role::Next)),
+            (" State ", Some(Role::State)),
+            ("What's Next", None),
+            ("next|todo", None),
+        ] {
+            assert_eq!(Role::named(entry), want, "{entry}");
+        }
+        for role in Role::ALL {
+            assert_eq!(Role::named(role.name()), Some(role));
+        }
+        assert_eq!(
+            Role::Next.examples(),
+            "next session start, remaining work, next steps"
+        );
     }
 
     #[test]

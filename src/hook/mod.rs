@@ -187,6 +187,8 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
     let project = Project::discover(env, Some(&input.cwd));
     let mut warnings = project.config.warnings.clone();
     warnings.extend(project.refused().map(ToString::to_string));
+    warnings
+        .extend(crate::project::bad_task(env).map(|p| format!("{p}; using the project's handoff")));
     let mut ctx = Ctx {
         input: &input,
         env,

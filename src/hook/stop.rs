@@ -380,8 +380,8 @@ fn block_reason(ctx: &Ctx<'_>, edited: &Edited) -> String {
         .unwrap_or_default();
     let what = if sections.is_empty() {
         format!(
-            "Create {display} (`handoff init` writes a template) with Current State, What Was Done, \
-             What Failed, What's Next and Key Decisions"
+            "Create {display} (`handoff init` writes a template) with {}",
+            crate::doc::roles::listing(&crate::doc::roles::KEEP_UP)
         )
     } else {
         format!(

@@ -49,11 +49,11 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
             "UserPromptSubmit",
             format!(
                 "[handoff] Context is {percent}% of the way to compaction ({} of the {} tokens at \
-                 which Claude Code compacts). Bring {} up to date now — current state, what's next, \
-                 what failed, key decisions — so the work carries over.",
+                 which Claude Code compacts). Bring {} up to date now — {} — so the work carries over.",
                 thousands(usage.tokens),
                 thousands(point),
-                ctx.project.handoff_display
+                ctx.project.handoff_display,
+                crate::doc::roles::listing(&crate::doc::roles::KEEP_UP)
             ),
         )
     })

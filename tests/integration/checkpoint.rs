@@ -99,6 +99,27 @@ fn crlf_stays_crlf_and_other_sections_keep_their_bytes() {
 }
 
 #[test]
+fn checkpoints_and_queue_edits_date_the_masthead() {
+    let t = Test::new();
+    let old = "# Memory\n\nLast updated: 2026-09-01\n\n## What's Next\n\n- a\n- b\n";
+    for args in [
+        &["checkpoint", "x"][..],
+        &["next", "add", "c"],
+        &["next", "start", "1"],
+        &["next", "done", "2"],
+    ] {
+        t.write(PATH, old);
+        t.run(args, "").success();
+        let text = t.read(PATH);
+        assert!(
+            text.starts_with("# Memory\n\nLast updated: 2026-11-21\n\n## What's Next\n"),
+            "{args:?}: {text}"
+        );
+    }
+    insta::assert_snapshot!(t.read(PATH));
+}
+
+#[test]
 fn the_other_templates_sections() {
     for template in ["memory", "campaign"] {
         let t = Test::new();

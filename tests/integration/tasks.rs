@@ -40,6 +40,22 @@ fn each_task_has_its_own_file() {
 }
 
 #[test]
+fn a_bad_handoff_task_is_refused_by_commands_and_passed_over_by_hooks() {
+    let t = Test::new().env("HANDOFF_TASK", Some("../../etc"));
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    let out = t.run(&["checkpoint", "x"], "").failure(64);
+    insta::assert_snapshot!("bad_task_command", out.stderr);
+    assert_eq!(t.read("docs/SESSION-HANDOFF.md"), HANDOFF);
+    assert!(t.try_read("working").is_none() && !t.project().join("working").exists());
+    let out = t.hook_with_stderr("SessionStart-startup", &json!({}));
+    insta::assert_snapshot!("bad_task_hook", out.stderr);
+    assert!(
+        out.context().contains("finish the CLI"),
+        "the project handoff is injected"
+    );
+}
+
+#[test]
 fn the_path_comes_from_the_config() {
     let t = Test::new();
     t.write(

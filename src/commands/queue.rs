@@ -18,6 +18,10 @@ use crate::timefmt;
 
 pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
+    // An unreadable config is this command's error, said once below.
+    if project.config.unreadable.is_none() {
+        super::warn_config(&project.config);
+    }
     let queue = Queue::of(&project)?;
     let sync = if args.sync || project.config.fleet.sync == SyncMode::Git {
         Some(Sync::find(&project.root, &[&queue.todo, &queue.done])?)

@@ -17,6 +17,9 @@ pub(crate) enum FleetError {
     /// The config names no queue.
     #[error("this project has no queue; add \"queue\": {{\"todo\": \"todo.md\", \"done\": \"done.md\"}} to .claude/handoff.json, or run `handoff init --template pipeline`")]
     NoQueue,
+    /// The config could not be read, so whether it names a queue or waves is unknown.
+    #[error("could not read the config, so its queue and waves are unknown: fix {0}")]
+    Config(String),
     /// The config names no wave folders.
     #[error("this project has no waves; add \"waves\": \"discovery/wave-{{wave}}\" to .claude/handoff.json")]
     NoWaves,

@@ -98,12 +98,14 @@ impl Snapshot {
 impl Queue {
     /// The project's queue, or why it has none.
     pub(crate) fn of(project: &Project) -> Result<Self, FleetError> {
-        let config = project
-            .config
-            .fleet
-            .queue
-            .as_ref()
-            .ok_or(FleetError::NoQueue)?;
+        let config = project.config.fleet.queue.as_ref().ok_or_else(|| {
+            match &project.config.unreadable {
+                Some(why) => {
+                    FleetError::Config(why.trim_end_matches("; using defaults").to_string())
+                }
+                None => FleetError::NoQueue,
+            }
+        })?;
         let resolve = |named: &str| confine::file(&project.root, Path::new(named), Named::Fleet);
         let (todo, done) = (resolve(&config.todo)?, resolve(&config.done)?);
         // One lock per todo file, wherever it is named from: keyed by its real path.

@@ -104,6 +104,24 @@ fn only_the_holder_finishes_or_releases_a_claim() {
 }
 
 #[test]
+fn config_problems_are_said_once_and_never_as_a_missing_queue() {
+    let t = Test::new().env("HANDOFF_AGENT", Some("alice"));
+    t.write("todo.md", "- [ ] a\n");
+    let mut out = String::new();
+    for config in [
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": "1h30m"}}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": 7200}}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": "forever"}, "waves": "../../tmp/w-{wave}"}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md"},}"#,
+    ] {
+        t.write(".claude/handoff.json", config);
+        let _ = writeln!(out, "# {config}");
+        out.push_str(&session(&t, &[&["queue"], &["wave"]]));
+    }
+    insta::assert_snapshot!("config_problems", t.redact(&out));
+}
+
+#[test]
 fn claim_prints_the_item_alone_and_fails_quietly_when_empty() {
     let t = Test::new().env("HANDOFF_AGENT", Some("a"));
     t.write(".claude/handoff.json", CONFIG);

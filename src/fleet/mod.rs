@@ -47,7 +47,10 @@ pub(crate) enum FleetError {
     /// An item's text is empty.
     #[error("an item needs some text")]
     EmptyItem,
-    /// Git sync failed; git's own words, and what was left as it was.
+    /// A step of git sync failed, and the clone was put back as it was.
+    #[error("{step}: {why}; the queue was not changed")]
+    SyncFailed { step: String, why: Box<FleetError> },
+    /// Git's own words.
     #[error("{0}")]
     Git(String),
 }

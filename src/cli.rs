@@ -157,7 +157,8 @@ pub(crate) enum Command {
     /// (or --sync) every change pulls with rebase, commits only the queue files and pushes,
     /// retrying when another clone pushed first.
     ///
-    /// Example: item=$(handoff queue claim --as writer-3) && work "$item" && handoff queue done "$item"
+    /// Example: handoff queue claim --as writer-3, then handoff queue done --as writer-3 "<the
+    /// text it printed>" (give the same --as each time: each command runs in its own shell)
     Queue(QueueArgs),
 
     /// The findings of each wave (the "waves" folders in .claude/handoff.json) and who wrote them.
@@ -430,9 +431,12 @@ pub(crate) enum QueueAction {
         #[arg(long = "as", value_name = "NAME")]
         name: Option<String>,
     },
-    /// Move an item to the done file, with the time and who did it.
+    /// Move an item to the done file, with its holder, its claim's time and the time now.
     ///
-    /// Example: handoff queue done 3
+    /// Only the item's holder finishes it: a number must name an item you hold (numbers shift as
+    /// others finish), so the text `claim` printed is the safer handle.
+    ///
+    /// Example: handoff queue done --as writer-3 "https://example.com/page"
     Done {
         /// Its number in `handoff queue`, its text, or words from it.
         #[arg(required = true, value_name = "ITEM")]
@@ -440,14 +444,23 @@ pub(crate) enum QueueAction {
         /// Who did it; default as for `claim`.
         #[arg(long = "as", value_name = "NAME")]
         name: Option<String>,
+        /// Finish it even if another agent holds it, or a number names an item you don't hold.
+        #[arg(long)]
+        force: bool,
     },
     /// Free a claimed item for others.
     ///
-    /// Example: handoff queue release "https://example.com/page"
+    /// Example: handoff queue release --as writer-3 "https://example.com/page"
     Release {
         /// Its number in `handoff queue`, its text, or words from it.
         #[arg(required = true, value_name = "ITEM")]
         item: Vec<String>,
+        /// Who releases it; default as for `claim`.
+        #[arg(long = "as", value_name = "NAME")]
+        name: Option<String>,
+        /// Release it even if another agent holds it, or a number names an item you don't hold.
+        #[arg(long)]
+        force: bool,
     },
 }
 

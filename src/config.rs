@@ -79,6 +79,8 @@ pub(crate) struct Config {
     pub fleet: Fleet,
     /// Problems found while reading the file, one line each, for stderr.
     pub warnings: Vec<String>,
+    /// Why the file could not be read at all (defaults stand in for everything), if so.
+    pub unreadable: Option<String>,
 }
 
 /// How long a claim holds when the config says nothing.
@@ -134,6 +136,7 @@ impl Default for Config {
             max_commits: DEFAULT_MAX_COMMITS,
             fleet: Fleet::default(),
             warnings: Vec::new(),
+            unreadable: None,
         }
     }
 }
@@ -143,7 +146,8 @@ impl Config {
     /// one that leads outside the project, or isn't a regular file) the defaults plus a warning.
     pub(crate) fn load(root: &Path) -> Self {
         let warn = |warning: String| Self {
-            warnings: vec![warning],
+            warnings: vec![warning.clone()],
+            unreadable: Some(warning),
             ..Self::default()
         };
         let path = match crate::confine::file(root, Path::new(CONFIG_PATH), Named::Config) {
@@ -169,18 +173,20 @@ impl Config {
         let value: Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
-                config.warnings.push(format!(
+                let warning = format!(
                     "{origin}:{}:{}: not valid JSON ({e}); using defaults",
                     e.line(),
                     e.column()
-                ));
+                );
+                config.warnings.push(warning.clone());
+                config.unreadable = Some(warning);
                 return config;
             }
         };
         let Some(map) = value.as_object() else {
-            config
-                .warnings
-                .push(format!("{origin}: expected a JSON object; using defaults"));
+            let warning = format!("{origin}: expected a JSON object; using defaults");
+            config.warnings.push(warning.clone());
+            config.unreadable = Some(warning);
             return config;
         };
         let mut bad = |key: &str, want: &str| {
@@ -288,13 +294,21 @@ fn parse_fleet(fleet: &mut Fleet, key: &str, v: &Value, bad: &mut impl FnMut(&st
             let (todo, done) = (file("todo", bad), file("done", bad));
             let lease = match queue.get("lease") {
                 None => DEFAULT_LEASE,
-                Some(l) => l.as_str().and_then(parse_duration).unwrap_or_else(|| {
-                    bad(
-                        "queue.lease",
-                        "a duration such as \"2h\", \"30m\" or \"1d\"",
-                    );
-                    DEFAULT_LEASE
-                }),
+                Some(l) => l
+                    .as_str()
+                    .and_then(parse_duration)
+                    .or_else(|| {
+                        l.as_u64()
+                            .filter(|s| *s > 0)
+                            .map(std::time::Duration::from_secs)
+                    })
+                    .unwrap_or_else(|| {
+                        bad(
+                            "queue.lease",
+                            "a duration above zero such as \"2h\", \"1h30m\" or 7200 (seconds)",
+                        );
+                        DEFAULT_LEASE
+                    }),
             };
             if let (Some(todo), Some(done)) = (todo, done) {
                 if todo == done {
@@ -309,27 +323,57 @@ fn parse_fleet(fleet: &mut Fleet, key: &str, v: &Value, bad: &mut impl FnMut(&st
             _ => bad(key, "\"git\" or \"off\""),
         },
         "waves" => match v.as_str().map(str::trim) {
-            Some(w) if w.contains("{wave}") => fleet.waves = Some(w.to_string()),
-            _ => bad(key, "a folder path containing {wave}"),
+            Some(w) if w.contains("{wave}") && inside(w) => fleet.waves = Some(w.to_string()),
+            _ => bad(
+                key,
+                "a folder path inside the project containing {wave} (no `..`, not absolute)",
+            ),
         },
         _ => {}
     }
 }
 
-/// `90s`, `30m`, `2h`, `1d`, or a number of seconds; at least one second.
+/// A relative path that stays below the project root as written (no `..`, no root, no drive).
+fn inside(path: &str) -> bool {
+    !path.starts_with(['/', '\\', '~'])
+        && std::path::Path::new(path).components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+        && !path.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// `90s`, `30m`, `2h`, `1d`, compounds such as `1h30m`, or a number of seconds; above zero.
 pub(crate) fn parse_duration(s: &str) -> Option<std::time::Duration> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (digits, unit) = s.split_at(split);
-    let n: u64 = digits.parse().ok()?;
-    let scale = match unit.trim() {
-        "" | "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    let secs = n.checked_mul(scale)?;
+    let mut rest = s.trim();
+    let mut secs: u64 = 0;
+    if let Ok(n) = rest.parse::<u64>() {
+        rest = "";
+        secs = n;
+    }
+    while !rest.is_empty() {
+        let split = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (digits, after) = rest.split_at(split);
+        let n: u64 = digits.parse().ok()?;
+        let after = after.trim_start();
+        let unit_len = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_len);
+        let scale = match unit {
+            "s" => 1,
+            "m" | "min" => 60,
+            "h" => 3_600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        secs = secs.checked_add(n.checked_mul(scale)?)?;
+        rest = next.trim_start();
+    }
     (secs > 0).then(|| std::time::Duration::from_secs(secs))
 }
 
@@ -454,6 +498,14 @@ mod tests {
             (" 5 min", Some(300)),
             ("5min", Some(300)),
             ("0h", None),
+            ("1h30m", Some(5_400)),
+            ("1h 30m", Some(5_400)),
+            ("1d2h3m4s", Some(93_784)),
+            ("0", None),
+            ("forever", None),
+            ("", None),
+            ("1h30", None),
+            ("30mh", None),
             ("h", None),
             ("2w", None),
             ("-1h", None),
@@ -463,8 +515,42 @@ mod tests {
     }
 
     #[test]
+    fn leases_and_wave_folders() {
+        let lease = |v: &str| {
+            let c = Config::parse(
+                &format!(r#"{{"queue": {{"todo": "t.md", "done": "d.md", "lease": {v}}}}}"#),
+                "c.json",
+            );
+            (c.fleet.queue.unwrap().lease.as_secs(), c.warnings.len())
+        };
+        for (v, want) in [
+            (r#""1h30m""#, (5_400, 0)),
+            ("7200", (7_200, 0)),
+            ("0", (7_200, 1)),
+            (r#""forever""#, (7_200, 1)),
+            ("-5", (7_200, 1)),
+        ] {
+            assert_eq!(lease(v), want, "{v}");
+        }
+        for (w, ok) in [
+            ("discovery/wave-{wave}", true),
+            ("./w/{wave}", true),
+            ("../../tmp/w-{wave}", false),
+            ("a/../../w-{wave}", false),
+            ("/tmp/w-{wave}", false),
+            ("~/w-{wave}", false),
+            ("w-{wave}/..", false),
+        ] {
+            let c = Config::parse(&format!(r#"{{"waves": "{w}"}}"#), "c.json");
+            assert_eq!(c.fleet.waves.is_some(), ok, "{w}");
+            assert_eq!(c.warnings.len(), usize::from(!ok), "{w}");
+        }
+    }
+
+    #[test]
     fn invalid_json_warns_with_position() {
         let c = Config::parse("{\"stop\": }", "c.json");
+        assert!(c.unreadable.is_some());
         assert_eq!(c.stop, StopMode::default());
         assert!(c.warnings[0].starts_with("c.json:1:"), "{:?}", c.warnings);
     }

@@ -80,3 +80,11 @@ pub(crate) fn run(cli: &Cli, env: &Env) -> Result<ExitCode> {
         Command::Man { dir } => completions::man(dir.as_deref()),
     }
 }
+
+/// The config's problems on stderr, one line each, for commands that read it (as `hook` and
+/// `doctor` report them).
+pub(crate) fn warn_config(config: &crate::config::Config) {
+    for warning in &config.warnings {
+        eprintln!("handoff: {warning}");
+    }
+}

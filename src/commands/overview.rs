@@ -204,6 +204,9 @@ fn read_all(found: &[(PathBuf, String)], env: &Env) -> Vec<Row> {
 
 fn read_one(root: &Path, shown: &str, env: &Env) -> Option<Row> {
     let project = Project::at(env, root.to_path_buf());
+    for warning in &project.config.warnings {
+        eprintln!("handoff: {shown}: {warning}");
+    }
     let path = match project.handoff() {
         Ok(path) => path,
         Err(refused) => {

@@ -18,6 +18,10 @@ use crate::timefmt;
 
 pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
+    // An unreadable config is this command's error, said once below.
+    if project.config.unreadable.is_none() {
+        super::warn_config(&project.config);
+    }
     let queue = Queue::of(&project)?;
     let sync = if args.sync || project.config.fleet.sync == SyncMode::Git {
         Some(Sync::find(&project.root, &[&queue.todo, &queue.done])?)
@@ -63,12 +67,12 @@ pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
             })?;
             println!("{text}");
         }
-        Some(QueueAction::Done { item, name }) => {
+        Some(QueueAction::Done { item, name, force }) => {
             let who = who(name);
-            let words = item.join(" ");
+            let words = words(item)?;
             let message = format!("queue: done by {who}");
             let text = change(&queue, sync.as_ref(), &message, env, |todo| {
-                let i = pick(todo, &words)?;
+                let i = pick(todo, &words, &who, *force, now, queue.lease)?;
                 Ok(Edit {
                     out: todo.items()[i].text.clone(),
                     changed: false,
@@ -77,10 +81,11 @@ pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
             })?;
             println!("Done: {text} (moved to {}).", queue.done_shown);
         }
-        Some(QueueAction::Release { item }) => {
-            let words = item.join(" ");
+        Some(QueueAction::Release { item, name, force }) => {
+            let who = who(name);
+            let words = words(item)?;
             let text = change(&queue, sync.as_ref(), "queue: release", env, |todo| {
-                let i = pick(todo, &words)?;
+                let i = pick(todo, &words, &who, *force, now, queue.lease)?;
                 let item = todo.items()[i].clone();
                 if item.claim.is_none() {
                     return Err(FleetError::NotClaimed(item.text));
@@ -92,6 +97,15 @@ pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The ITEM words, joined; blank ones are a usage error (an empty string would match every item).
+fn words(item: &[String]) -> Result<String> {
+    let words = item.join(" ");
+    if words.trim().is_empty() {
+        return Err(crate::error::Error::Empty("item"));
+    }
+    Ok(words)
 }
 
 /// One change under the queue's lock, through git when syncing.

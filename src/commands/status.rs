@@ -47,6 +47,7 @@ struct LastSession {
 /// Gather and print.
 pub(crate) fn run(args: &StatusArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
+    super::warn_config(&project.config);
     let text = file::read(&project)?;
     let modified = project.handoff_modified();
     let git = match &text {

@@ -16,12 +16,22 @@ type Row = (u32, String, Vec<(String, String, String)>);
 
 pub(crate) fn run(args: &WaveArgs, env: &Env) -> Result<ExitCode> {
     let project = Project::for_command(env);
-    let pattern = project
-        .config
-        .fleet
-        .waves
-        .as_deref()
-        .ok_or(FleetError::NoWaves)?;
+    // An unreadable config is this command's error, said once below.
+    if project.config.unreadable.is_none() {
+        super::warn_config(&project.config);
+    }
+    let pattern =
+        project
+            .config
+            .fleet
+            .waves
+            .as_deref()
+            .ok_or_else(|| match &project.config.unreadable {
+                Some(why) => {
+                    FleetError::Config(why.trim_end_matches("; using defaults").to_string())
+                }
+                None => FleetError::NoWaves,
+            })?;
     // A session of wave N sees its own wave and the ones before, never a later one.
     let list = waves::waves(&project.root, pattern, fleet::wave(env));
     let top = Repo::find(&project.root).ok().flatten().map(|r| r.top);

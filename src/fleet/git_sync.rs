@@ -56,13 +56,16 @@ impl Sync {
         mut change: impl FnMut() -> Result<(T, bool), FleetError>,
     ) -> Result<T, FleetError> {
         let before = self.head()?;
-        let fail = |why: String| {
+        let fail = |step: String, e: FleetError| {
             self.restore(before.as_deref());
-            Err(FleetError::Git(format!("{why}; the queue was not changed")))
+            Err(FleetError::SyncFailed {
+                step,
+                why: Box::new(e),
+            })
         };
         for attempt in 0..MAX_TRIES {
-            if let Err(why) = self.git(&["pull", "--rebase", "--autostash", "-q"]) {
-                return fail(format!("git pull --rebase failed: {why}"));
+            if let Err(e) = self.git(&["pull", "--rebase", "--autostash", "-q"]) {
+                return fail("git pull --rebase failed".into(), e);
             }
             let (out, changed) = match change() {
                 Ok(done) => done,
@@ -79,13 +82,13 @@ impl Sync {
             add.extend(self.files.iter().map(String::as_str));
             let mut commit = vec!["commit", "-q", "--no-verify", "-m", message, "--"];
             commit.extend(self.files.iter().map(String::as_str));
-            if let Err(why) = self.git(&add).and_then(|()| self.git(&commit)) {
-                return fail(format!("git commit failed: {why}"));
+            if let Err(e) = self.git(&add).and_then(|()| self.git(&commit)) {
+                return fail("git commit failed".into(), e);
             }
             match self.git(&["push", "-q"]) {
                 Ok(()) => return Ok(out),
-                Err(why) if attempt + 1 == MAX_TRIES => {
-                    return fail(format!("git push failed {MAX_TRIES} times, last: {why}"));
+                Err(e) if attempt + 1 == MAX_TRIES => {
+                    return fail(format!("git push failed {MAX_TRIES} times, last"), e);
                 }
                 Err(_) => {
                     // Someone pushed first: drop our commit, and redo the change on theirs.
@@ -95,7 +98,7 @@ impl Sync {
                 }
             }
         }
-        fail("no try was left".into())
+        fail("git push".into(), FleetError::Git("no try was left".into()))
     }
 
     /// The commit HEAD is at, if any.
@@ -130,11 +133,8 @@ impl Sync {
         self.discard();
     }
 
-    fn git(&self, args: &[&str]) -> Result<(), String> {
-        self.output(args).map(|_| ()).map_err(|e| match e {
-            FleetError::Git(why) => why,
-            other => other.to_string(),
-        })
+    fn git(&self, args: &[&str]) -> Result<(), FleetError> {
+        self.output(args).map(|_| ())
     }
 
     /// Run git in the work tree, stopped at [`DEADLINE`]; its stdout, or its first stderr line.

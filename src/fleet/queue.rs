@@ -101,6 +101,45 @@ fn split_item(line: &str) -> Option<(&str, char, &str)> {
     Some((&line[..prefix_len], mark, text))
 }
 
+/// A line as an item: the prefix it is rewritten with, and the item; `None` for other lines.
+fn read_item(line: &str) -> Option<(String, Item)> {
+    let pending = |text: &str| Item {
+        text: text.trim().to_string(),
+        claim: None,
+    };
+    if let Some((prefix, mark, rest)) = split_item(line) {
+        return match mark {
+            _ if rest.trim().is_empty() => None,
+            ' ' => Some((prefix.to_string(), pending(rest))),
+            '~' => Some((prefix.to_string(), parse_claimed(rest))),
+            _ => None,
+        };
+    }
+    let trimmed = line.trim_start();
+    let indent = &line[..line.len() - trimmed.len()];
+    if trimmed.is_empty() || trimmed.starts_with(['#', '>']) || trimmed.starts_with("```") {
+        return None;
+    }
+    // `- x`, `* x`, `1. x` or `1) x`, or a plain line: its text, unmarked.
+    let numbered = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .filter(|&n| n > 0)
+        .and_then(|n| {
+            trimmed[n..]
+                .strip_prefix(". ")
+                .or_else(|| trimmed[n..].strip_prefix(") "))
+        });
+    let text = trimmed
+        .strip_prefix("- ")
+        .or_else(|| trimmed.strip_prefix("* "))
+        .or(numbered)
+        .unwrap_or(trimmed);
+    if text.trim().is_empty() || matches!(trimmed.trim(), "-" | "*") {
+        return None;
+    }
+    Some((format!("{indent}- "), pending(text)))
+}
+
 /// `TEXT (claimed by NAME since TIME)`; a `[~]` without a readable mark is held by nobody known
 /// since long ago, so its lease has run out.
 fn parse_claimed(text: &str) -> Item {
@@ -127,28 +166,29 @@ fn parse_claimed(text: &str) -> Item {
 }
 
 impl Todo {
-    /// Read the todo file's text; lines that aren't `[ ]` or `[~]` items are kept as they are.
+    /// Read the todo file's text. `[ ]` and `[~]` items, and plain lines, `- x`, `* x` and
+    /// `1. x` (pending, rewritten as `- [ ] x` once changed), are items; headings, comments,
+    /// quotes, blank lines and `[x]` lines are kept as they are.
     pub(crate) fn parse(text: &str) -> Self {
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let mut in_comment = false;
         let lines = text
             .lines()
-            .map(|line| match split_item(line) {
-                Some((prefix, mark @ (' ' | '~'), rest)) if !rest.trim().is_empty() => {
-                    let item = if mark == ' ' {
-                        Item {
-                            text: rest.trim().to_string(),
-                            claim: None,
-                        }
-                    } else {
-                        parse_claimed(rest)
-                    };
-                    Line::Item {
-                        prefix: prefix.to_string(),
+            .map(|line| {
+                let parsed = if in_comment || line.trim_start().starts_with("<!--") {
+                    in_comment = !line.contains("-->");
+                    None
+                } else {
+                    read_item(line)
+                };
+                match parsed {
+                    Some((prefix, item)) => Line::Item {
+                        prefix,
                         read: Some((line.to_string(), item.clone())),
                         item,
-                    }
+                    },
+                    None => Line::Other(line.to_string()),
                 }
-                _ => Line::Other(line.to_string()),
             })
             .collect();
         Self { lines, newline }
@@ -300,6 +340,9 @@ impl Todo {
     pub(crate) fn pick(&self, words: &str) -> Result<usize, Pick> {
         let items = self.items();
         let words = words.trim();
+        if words.is_empty() {
+            return Err(Pick::Blank);
+        }
         if let Ok(n) = words.parse::<usize>() {
             return match n {
                 1.. if n <= items.len() => Ok(n - 1),
@@ -330,6 +373,8 @@ impl Todo {
 /// Why `queue done` or `queue release` could not tell which item was meant.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum Pick {
+    #[error("the item is empty; give its text or its number from `handoff queue`")]
+    Blank,
     #[error("there is no item {0} (the queue has {1}); `handoff queue` numbers them")]
     NoNumber(usize, usize),
     #[error("no item matches \"{0}\"; `handoff queue` lists them")]
@@ -353,15 +398,19 @@ pub(crate) struct Done {
     pub at: DateTime<Utc>,
     /// When its claim began, if the entry says.
     pub claimed: Option<DateTime<Utc>>,
+    /// Who moved it to the done file, when not its holder.
+    pub finisher: Option<String>,
 }
 
 impl Done {
-    /// The entry for `item` finished by its claim's holder at `at`.
-    pub(crate) fn of(item: &Item, at: DateTime<Utc>) -> Self {
+    /// The entry for `item` finished at `at` by `finisher`, under its claim's holder.
+    pub(crate) fn of(item: &Item, at: DateTime<Utc>, finisher: &str) -> Self {
         let claim = item.claim.as_ref();
+        let by = claim.map_or_else(|| finisher.to_string(), |c| c.by.clone());
         Self {
+            finisher: (by != finisher).then(|| finisher.to_string()),
             text: item.text.clone(),
-            by: claim.map_or_else(|| "unknown".into(), |c| c.by.clone()),
+            by,
             at,
             claimed: claim.map(|c| c.since),
         }
@@ -380,8 +429,13 @@ impl Done {
             .claimed
             .map(|t| format!(", claimed {}", stamp(t)))
             .unwrap_or_default();
+        let finisher = self
+            .finisher
+            .as_ref()
+            .map(|f| format!(", finished by {f}"))
+            .unwrap_or_default();
         format!(
-            "- [x] {} (done by {} on {}{claimed})",
+            "- [x] {} (done by {} on {}{claimed}{finisher})",
             self.text,
             self.by,
             stamp(self.at)
@@ -403,6 +457,10 @@ impl Done {
             .strip_suffix(')')
             .and_then(|t| t.rsplit_once(" (done by "))
             .and_then(|(text, mark)| {
+                let (mark, finisher) = match mark.rsplit_once(", finished by ") {
+                    Some((m, f)) => (m, Some(f.trim().to_string())),
+                    None => (mark, None),
+                };
                 let (mark, claimed) = match mark.rsplit_once(", claimed ") {
                     Some((m, c)) => (m, parse_stamp(c)),
                     None => (mark, None),
@@ -413,6 +471,7 @@ impl Done {
                     by: by.trim().to_string(),
                     at: parse_stamp(at)?,
                     claimed,
+                    finisher,
                 })
             });
         parsed.unwrap_or_else(|| Self {
@@ -420,6 +479,7 @@ impl Done {
             by: "unknown".into(),
             at: DateTime::<Utc>::UNIX_EPOCH,
             claimed: None,
+            finisher: None,
         })
     }
 }
@@ -455,7 +515,8 @@ mod tests {
         let text = "# Todo\n\n- [ ] one\n* [~] two (claimed by al ice since 2026-12-01T12:00:00Z)\n  - [~] three\n- [x] done here\n- plain bullet\n- [ ]\n";
         let todo = Todo::parse(text);
         let items = todo.items();
-        assert_eq!(items.len(), 3);
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[3].text, "plain bullet");
         assert_eq!(items[0].text, "one");
         assert_eq!(items[0].claim, None);
         assert_eq!(
@@ -507,15 +568,34 @@ mod tests {
             ("", "- [ ] new\n"),
             ("# Todo\n\n", "# Todo\n\n- [ ] new\n"),
             (
-                "# Todo\n- [ ] a\n\nNotes\n",
-                "# Todo\n- [ ] a\n- [ ] new\n\nNotes\n",
+                "# Todo\n- [ ] a\n\n<!-- Notes -->\n",
+                "# Todo\n- [ ] a\n- [ ] new\n\n<!-- Notes -->\n",
             ),
             ("  * [ ] a\n", "  * [ ] a\n  * [ ] new\n"),
+            ("https://a.example\n", "https://a.example\n- [ ] new\n"),
         ] {
             let mut todo = Todo::parse(before);
             todo.add("new");
             assert_eq!(todo.render(), after, "{before:?}");
         }
+    }
+
+    #[test]
+    fn plain_lines_bullets_and_numbers_are_pending_items() {
+        let text = "# Todo\n<!-- how to\nuse this -->\n> a quote\nhttps://a.example\n- b\n* c\n  12. d\n3) e\n- [x] done\n-\n\n";
+        let mut todo = Todo::parse(text);
+        let texts: Vec<&str> = todo.items().iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, ["https://a.example", "b", "c", "d", "e"]);
+        assert!(todo.items().iter().all(|i| i.claim.is_none()));
+        assert_eq!(todo.render(), text);
+        // Only the touched line is rewritten, as a task-list item.
+        let now = t("2026-12-01T12:00:00Z");
+        todo.claim("me", now, HOUR);
+        todo.set_claim(3, todo.items()[0].claim.clone());
+        assert_eq!(
+            todo.render(),
+            "# Todo\n<!-- how to\nuse this -->\n> a quote\n- [~] https://a.example (claimed by me since 2026-12-01T12:00:00Z)\n- b\n* c\n  - [~] d (claimed by me since 2026-12-01T12:00:00Z)\n3) e\n- [x] done\n-\n\n"
+        );
     }
 
     #[test]
@@ -527,6 +607,9 @@ mod tests {
         assert_eq!(todo.pick("4"), Err(Pick::NoNumber(4, 3)));
         assert_eq!(todo.pick("0"), Err(Pick::NoNumber(0, 3)));
         assert_eq!(todo.pick("zzz"), Err(Pick::NoMatch("zzz".into())));
+        // An empty string is in every text: it names nothing.
+        assert_eq!(todo.pick(""), Err(Pick::Blank));
+        assert_eq!(todo.pick("  "), Err(Pick::Blank));
         assert_eq!(
             todo.pick(".com"),
             Err(Pick::Ambiguous(".com".into(), vec![1, 2]))
@@ -539,7 +622,7 @@ mod tests {
         let mut todo = Todo::parse(
             "- [~] a (claimed by x since 2026-12-01T12:00:00Z)\n- [~] a (claimed by y since 2026-12-01T12:30:00Z)\n- [ ] b\n",
         );
-        let entry = Done::of(todo.items()[0], now);
+        let entry = Done::of(todo.items()[0], now, "x");
         assert_eq!(
             entry.render(),
             "- [x] a (done by x on 2026-12-01T13:00:00Z, claimed 2026-12-01T12:00:00Z)"
@@ -551,6 +634,21 @@ mod tests {
         assert_eq!(todo.reconcile(&parsed), 1);
         assert_eq!(todo.items().len(), 2);
         assert_eq!(todo.reconcile(&parsed), 0);
+        // A finisher other than the holder is named after the holder's claim.
+        let other = Done::of(todo.items()[0], now, "bob");
+        assert_eq!(
+            other.render(),
+            "- [x] a (done by y on 2026-12-01T13:00:00Z, claimed 2026-12-01T12:30:00Z, finished by bob)"
+        );
+        assert_eq!(Done::parse_all(&other.render()), [other]);
+        let unclaimed = Item {
+            text: "c".into(),
+            claim: None,
+        };
+        assert_eq!(
+            Done::of(&unclaimed, now, "bob").render(),
+            "- [x] c (done by bob on 2026-12-01T13:00:00Z)"
+        );
         let odd = Done::parse_all("- [x] by hand\n- [ ] not done\n");
         assert_eq!(odd.len(), 1);
         assert_eq!(

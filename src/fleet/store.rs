@@ -98,12 +98,14 @@ impl Snapshot {
 impl Queue {
     /// The project's queue, or why it has none.
     pub(crate) fn of(project: &Project) -> Result<Self, FleetError> {
-        let config = project
-            .config
-            .fleet
-            .queue
-            .as_ref()
-            .ok_or(FleetError::NoQueue)?;
+        let config = project.config.fleet.queue.as_ref().ok_or_else(|| {
+            match &project.config.unreadable {
+                Some(why) => {
+                    FleetError::Config(why.trim_end_matches("; using defaults").to_string())
+                }
+                None => FleetError::NoQueue,
+            }
+        })?;
         let resolve = |named: &str| confine::file(&project.root, Path::new(named), Named::Fleet);
         let (todo, done) = (resolve(&config.todo)?, resolve(&config.done)?);
         // One lock per todo file, wherever it is named from: keyed by its real path.
@@ -168,18 +170,15 @@ impl Queue {
         let mut changed = false;
         if let Some((index, by)) = &edit.finish {
             let item = todo.items()[*index].clone();
-            // Done under the finisher's own claim: record it first, so the done entry names a
-            // claim the todo file holds.
-            let claim = match item.claim {
-                Some(c) if c.by == *by => c,
-                _ => Claim {
-                    by: by.clone(),
-                    since: now,
-                },
-            };
+            // The holder's claim stays (the finisher takes an unclaimed item): recorded first, so
+            // the done entry names a claim the todo file holds.
+            let claim = item.claim.unwrap_or_else(|| Claim {
+                by: by.clone(),
+                since: now,
+            });
             todo.set_claim(*index, Some(claim));
             put(&todo, &mut written)?;
-            let entry = Done::of(todo.items()[*index], now);
+            let entry = Done::of(todo.items()[*index], now, by);
             let done = append_done(&done_text, &entry);
             fs_atomic::write(&self.done, done.as_bytes(), Durability::Synced)?;
             todo.remove(*index);
@@ -201,7 +200,33 @@ fn read(path: &Path) -> Result<String, FleetError> {
     }
 }
 
-/// The item `words` names, for `done` and `release`.
-pub(crate) fn pick(todo: &Todo, words: &str) -> Result<usize, FleetError> {
-    todo.pick(words).map_err(|e: Pick| FleetError::Pick(e))
+/// The item `words` names for `done` and `release` by `who`: another holder's live claim is
+/// theirs, and a number (which shifts as others finish) must name an item `who` holds; `force`
+/// skips both checks.
+pub(crate) fn pick(
+    todo: &Todo,
+    words: &str,
+    who: &str,
+    force: bool,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<usize, FleetError> {
+    let index = todo.pick(words).map_err(|e: Pick| FleetError::Pick(e))?;
+    let item = todo.items()[index];
+    let live = item.claim.as_ref().filter(|c| !c.expired(now, lease));
+    if force {
+        return Ok(index);
+    }
+    match live {
+        Some(c) if c.by != who => Err(FleetError::HeldByOther {
+            text: item.text.clone(),
+            by: c.by.clone(),
+        }),
+        None if words.trim().parse::<usize>().is_ok() => Err(FleetError::NotHeld {
+            n: index + 1,
+            text: item.text.clone(),
+            who: who.to_string(),
+        }),
+        _ => Ok(index),
+    }
 }

@@ -174,7 +174,7 @@ impl Outputs {
                 out.unwritten = unwritten;
             }
         }
-        if let Some(name) = claimant(ctx.env) {
+        if let Some(name) = claimant(ctx.env, &ctx.input.session_id) {
             out.held = held_claims(&ctx.project, &name, ctx.env.now);
         }
         out
@@ -226,10 +226,15 @@ impl Outputs {
 }
 
 /// The name `handoff queue claim` records for this session's agent, when the hook can know it:
-/// `$HANDOFF_AGENT` or the task id (the host-and-process fallback names a shell Stop never sees).
-fn claimant(env: &crate::env::Env) -> Option<String> {
-    (env.var("HANDOFF_AGENT").is_some() || env.var("HANDOFF_TASK").is_some())
-        .then(|| crate::fleet::agent_name(env, None, 0))
+/// `$HANDOFF_AGENT`, the task id, or the session (Claude Code gives the commands it runs
+/// `CLAUDE_CODE_SESSION_ID`, and the hook the same id); the host-and-process fallback names a
+/// shell Stop never sees.
+fn claimant(env: &crate::env::Env, session_id: &str) -> Option<String> {
+    if env.var("HANDOFF_AGENT").is_some() || env.var("HANDOFF_TASK").is_some() {
+        Some(crate::fleet::agent_name(env, None, 0))
+    } else {
+        (!session_id.trim().is_empty()).then(|| crate::fleet::session_agent(session_id))
+    }
 }
 
 /// Items of the queue `name` holds at `now`, numbered as `handoff queue` numbers them; none when

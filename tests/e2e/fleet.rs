@@ -66,3 +66,35 @@ fn an_item_claimed_and_finished_through_bash_is_done_at_the_next_start() {
         );
     });
 }
+
+/// A claim the session still holds when it stops: Stop names it to the model, by the session the
+/// claim was made in (the client gives its commands `CLAUDE_CODE_SESSION_ID`, the hook the same id).
+#[test]
+fn a_claim_still_held_at_stop_is_named_to_the_model() {
+    on_each_version(|client| {
+        let e2e = E2e::start(client, |req| {
+            if !req.hook_contexts("Stop").is_empty() {
+                Reply::text("Noted.")
+            } else if req.tool_calls().is_empty() {
+                Reply::bash("handoff queue claim")
+            } else {
+                Reply::text("Claimed.")
+            }
+        });
+        e2e.write(HANDOFF, SMALL)
+            .write(".claude/handoff.json", CONFIG)
+            .write("todo.md", &format!("# Todo\n\n- [ ] {ITEM}\n"))
+            .allow("Bash(handoff:*)");
+
+        e2e.prompt(TAKE);
+
+        let last = e2e.last_request();
+        let stop = last.hook_contexts("Stop").join("\n");
+        assert!(
+            stop.contains(ITEM) && stop.contains("handoff queue done"),
+            "the held claim is named:\n{}",
+            last.outline()
+        );
+        assert!(e2e.read("todo.md").contains("[~]"), "still claimed");
+    });
+}

@@ -34,7 +34,7 @@ fn a_queue_from_add_to_done() {
     t.write(".claude/handoff.json", CONFIG);
     t.write(
         "todo.md",
-        "# Todo\n\nUrls to fetch.\n\n- [ ] https://a.example\n",
+        "# Todo\n\n<!-- Urls to fetch. -->\n\n- [ ] https://a.example\n",
     );
     let out = session(
         &t,
@@ -46,20 +46,79 @@ fn a_queue_from_add_to_done() {
             &["queue", "claim", "--as", "bob"],
             &["queue"],
             &["queue", "done", "a.example"],
-            &["queue", "release", "1"],
-            &["queue", "release", "1"],
+            &["queue", "release", "--as", "bob", "1"],
+            &["queue", "release", "--as", "bob", "1"],
             &["queue", "done", "nothing like it"],
             &["queue", "done", "example"],
             &["queue", "claim"],
             &["queue", "claim"],
             &["queue", "claim"],
             &["queue", "done", "--as", "carol", "https://c.example"],
+            &[
+                "queue",
+                "done",
+                "--as",
+                "carol",
+                "--force",
+                "https://c.example",
+            ],
             &["queue", "--json"],
         ],
     );
     insta::assert_snapshot!("queue_session", out);
     insta::assert_snapshot!("queue_todo", t.read("todo.md"));
     insta::assert_snapshot!("queue_done", t.read("done.md"));
+}
+
+#[test]
+fn only_the_holder_finishes_or_releases_a_claim() {
+    let t = Test::new().env("HANDOFF_AGENT", Some("alice"));
+    t.write(".claude/handoff.json", CONFIG);
+    // One url per line, a bullet and a numbered line: all pending items.
+    t.write(
+        "todo.md",
+        "# Todo\n\nhttps://a.example\n- https://b.example\n1. https://c.example\n",
+    );
+    let out = session(
+        &t,
+        &[
+            &["queue", "claim", "--as", "bob"],
+            &["queue", "claim", "--as", "carol"],
+            &["queue", "done", ""],
+            &["queue", "release", " "],
+            &["queue", "done", "a.example"],
+            &["queue", "release", "a.example"],
+            &["queue", "done", "--as", "carol", "1"],
+            &["queue", "done", "--as", "bob", "https://a.example"],
+            // Numbers shifted: item 1 is now carol's.
+            &["queue", "done", "--as", "bob", "1"],
+            &["queue", "done", "--as", "carol", "1"],
+            &["queue", "claim", "--as", "dave"],
+            &["queue", "done", "--force", "c.example"],
+            &["queue"],
+        ],
+    );
+    insta::assert_snapshot!("holder_session", out);
+    insta::assert_snapshot!("holder_todo", t.read("todo.md"));
+    insta::assert_snapshot!("holder_done", t.read("done.md"));
+}
+
+#[test]
+fn config_problems_are_said_once_and_never_as_a_missing_queue() {
+    let t = Test::new().env("HANDOFF_AGENT", Some("alice"));
+    t.write("todo.md", "- [ ] a\n");
+    let mut out = String::new();
+    for config in [
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": "1h30m"}}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": 7200}}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": "forever"}, "waves": "../../tmp/w-{wave}"}"#,
+        r#"{"queue": {"todo": "todo.md", "done": "done.md"},}"#,
+    ] {
+        t.write(".claude/handoff.json", config);
+        let _ = writeln!(out, "# {config}");
+        out.push_str(&session(&t, &[&["queue"], &["wave"]]));
+    }
+    insta::assert_snapshot!("config_problems", t.redact(&out));
 }
 
 #[test]

@@ -4,29 +4,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Stdio;
 
-use crate::support::{git, Test};
+use crate::support::{git, session, Test};
 
 const CONFIG: &str = r#"{"queue": {"todo": "todo.md", "done": "done.md", "lease": "2h"},
  "waves": "discovery/wave-{wave}"}"#;
-
-/// Run each command line, collecting `$ command` and its output.
-fn session(t: &Test, commands: &[&[&str]]) -> String {
-    let mut out = String::new();
-    for args in commands {
-        let run = t.run(args, "");
-        let _ = write!(
-            out,
-            "$ handoff {}\n{}{}",
-            args.join(" "),
-            run.stdout,
-            run.stderr
-        );
-        if run.code != Some(0) {
-            let _ = writeln!(out, "[exit {}]", run.code.unwrap_or(-1));
-        }
-    }
-    out
-}
 
 #[test]
 fn a_queue_from_add_to_done() {

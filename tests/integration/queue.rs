@@ -1,28 +1,8 @@
 //! `handoff next`: the work queue on each template.
-use std::fmt::Write as _;
 
-use crate::support::{Test, HANDOFF};
+use crate::support::{session, Test, HANDOFF};
 
 const PATH: &str = "docs/SESSION-HANDOFF.md";
-
-/// Run each command line, collecting `$ command` and its output.
-fn session(t: &Test, commands: &[&[&str]]) -> String {
-    let mut out = String::new();
-    for args in commands {
-        let run = t.run(args, "");
-        let _ = write!(
-            out,
-            "$ handoff {}\n{}{}",
-            args.join(" "),
-            run.stdout,
-            run.stderr
-        );
-        if run.code != Some(0) {
-            let _ = writeln!(out, "[exit {}]", run.code.unwrap_or(-1));
-        }
-    }
-    out
-}
 
 #[test]
 fn a_day_of_work_on_the_default_template() {

@@ -493,3 +493,23 @@ pub fn usage_line(model: &str, tokens: u64) -> String {
 
 /// A handoff in the shape of the default template.
 pub const HANDOFF: &str = "# Session Handoff\n\nLast Updated: 2026-11-21\n\n## Current State\nThe parser works; the CLI is half done.\n\n## What Was Done This Session\n- Wrote the parser\n- Added tests for emoji 🐢\n\n## What Failed\n- Regex-based parsing: broke on nested fences\n\n## What's Next\n- P0: finish the CLI\n- P1: write the README\n\n## Key Decisions\n- Budget in UTF-16 units: that is what Claude Code measures\n";
+
+/// Run each command line, collecting `$ command`, its output and a non-zero exit.
+pub fn session(t: &Test, commands: &[&[&str]]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for args in commands {
+        let run = t.run(args, "");
+        let _ = write!(
+            out,
+            "$ handoff {}\n{}{}",
+            args.join(" "),
+            run.stdout,
+            run.stderr
+        );
+        if run.code != Some(0) {
+            let _ = writeln!(out, "[exit {}]", run.code.unwrap_or(-1));
+        }
+    }
+    out
+}

@@ -437,31 +437,25 @@ pub(crate) enum QueueAction {
     /// others finish), so the text `claim` printed is the safer handle.
     ///
     /// Example: handoff queue done --as writer-3 "https://example.com/page"
-    Done {
-        /// Its number in `handoff queue`, its text, or words from it.
-        #[arg(required = true, value_name = "ITEM")]
-        item: Vec<String>,
-        /// Who did it; default as for `claim`.
-        #[arg(long = "as", value_name = "NAME")]
-        name: Option<String>,
-        /// Finish it even if another agent holds it, or a number names an item you don't hold.
-        #[arg(long)]
-        force: bool,
-    },
+    Done(HeldItem),
     /// Free a claimed item for others.
     ///
     /// Example: handoff queue release --as writer-3 "https://example.com/page"
-    Release {
-        /// Its number in `handoff queue`, its text, or words from it.
-        #[arg(required = true, value_name = "ITEM")]
-        item: Vec<String>,
-        /// Who releases it; default as for `claim`.
-        #[arg(long = "as", value_name = "NAME")]
-        name: Option<String>,
-        /// Release it even if another agent holds it, or a number names an item you don't hold.
-        #[arg(long)]
-        force: bool,
-    },
+    Release(HeldItem),
+}
+
+/// The item `queue done` or `queue release` acts on, and who holds it.
+#[derive(Debug, Args)]
+pub(crate) struct HeldItem {
+    /// Its number in `handoff queue`, its text, or words from it.
+    #[arg(required = true, value_name = "ITEM")]
+    pub item: Vec<String>,
+    /// Who holds it; default as for `claim`.
+    #[arg(long = "as", value_name = "NAME")]
+    pub name: Option<String>,
+    /// Act even if another agent holds it, or a number names an item you don't hold.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `handoff wave`.

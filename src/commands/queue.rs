@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{QueueAction, QueueArgs};
+use crate::cli::{HeldItem, QueueAction, QueueArgs};
 use crate::config::Sync as SyncMode;
 use crate::env::Env;
 use crate::error::Result;
@@ -67,7 +67,7 @@ pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
             })?;
             println!("{text}");
         }
-        Some(QueueAction::Done { item, name, force }) => {
+        Some(QueueAction::Done(HeldItem { item, name, force })) => {
             let who = who(name);
             let words = words(item)?;
             let message = format!("queue: done by {who}");
@@ -81,7 +81,7 @@ pub(crate) fn run(args: &QueueArgs, env: &Env) -> Result<ExitCode> {
             })?;
             println!("Done: {text} (moved to {}).", queue.done_shown);
         }
-        Some(QueueAction::Release { item, name, force }) => {
+        Some(QueueAction::Release(HeldItem { item, name, force })) => {
             let who = who(name);
             let words = words(item)?;
             let text = change(&queue, sync.as_ref(), "queue: release", env, |todo| {

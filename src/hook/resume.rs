@@ -16,10 +16,10 @@ use crate::timefmt;
 pub(crate) fn context(
     ctx: &mut Ctx<'_>,
     s: &mut SessionState,
+    now: Option<Given>,
     full: impl FnOnce(&mut Ctx<'_>, usize) -> String,
 ) -> String {
     let display = ctx.project.handoff_display.clone();
-    let now = current(ctx);
     let before = if always_in_full(&ctx.input.source) {
         None
     } else {
@@ -38,13 +38,6 @@ pub(crate) fn context(
     };
     s.given = given;
     text
-}
-
-/// The handoff as it is now, fingerprinted; `None` when there is none to give.
-fn current(ctx: &Ctx<'_>) -> Option<Given> {
-    let path = ctx.project.handoff().ok()?;
-    let bytes = crate::confine::read_regular(path, crate::confine::MAX_HANDOFF_BYTES).ok()?;
-    Some(given(&String::from_utf8_lossy(&bytes), ctx.env.now))
 }
 
 /// The unchanged line, and git's news since (commits made while the session was away).

@@ -14,8 +14,15 @@ use crate::state;
 pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     let (mut s, fresh) = track_session(ctx);
     let given = s.given.clone();
-    // A resume or fork that already holds this version of the handoff gets one line instead.
-    let text = super::resume::context(ctx, &mut s, context);
+    let file = read_handoff(&ctx.project);
+    let now = match &file {
+        HandoffFile::Present { text, .. } => Some(super::resume::given(text, ctx.env.now)),
+        _ => None,
+    };
+    // A resume that already holds this version of the handoff gets one line instead.
+    let text = super::resume::context(ctx, &mut s, now, move |ctx, reserve| {
+        context(ctx, file, reserve)
+    });
     // One write: a new session's state, or what this one was given now.
     if fresh || s.given != given {
         ctx.save_state(&s);
@@ -60,8 +67,7 @@ fn read_handoff(project: &crate::project::Project) -> HandoffFile {
 }
 
 /// The whole context, with `reserve` UTF-16 units of the budget kept for a line before it.
-fn context(ctx: &mut Ctx<'_>, reserve: usize) -> String {
-    let file = read_handoff(&ctx.project);
+fn context(ctx: &mut Ctx<'_>, file: HandoffFile, reserve: usize) -> String {
     let mut git_timed_out = None;
     let staleness = if matches!(file, HandoffFile::Present { .. }) {
         match ctx.project.staleness(staleness::HOOK_DEADLINE) {

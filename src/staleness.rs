@@ -851,6 +851,13 @@ mod tests {
         ok
     }
 
+    /// The staleness of `handoff` in the repository at `root`, cached in `root/c`.
+    fn staleness_of(root: &Path, handoff: &Path) -> Staleness {
+        check(root, handoff, &root.join("c"), COMMAND_DEADLINE)
+            .unwrap()
+            .unwrap()
+    }
+
     /// A repository from a `git fast-import` stream; commits are made in seconds this way.
     fn imported(stream: &str, init: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -901,14 +908,7 @@ mod tests {
         commit(&mut s, "trunk", 4 + side, &[3 + side, 2 + side], "b.rs");
         let dir = imported(&s, &[]);
         let root = dir.path();
-        let got = check(
-            root,
-            &root.join("docs/H.md"),
-            &root.join("c"),
-            COMMAND_DEADLINE,
-        )
-        .unwrap()
-        .unwrap();
+        let got = staleness_of(root, &root.join("docs/H.md"));
         // work + side + work + merge, all reachable from HEAD and not from the handoff's commit.
         assert_eq!((got.commits_since, got.more), (1 + 1224 + 1 + 1, false));
         assert_eq!(got.branch.as_deref(), Some("trunk"));
@@ -926,14 +926,7 @@ mod tests {
         }
         let dir = imported(&s, &[]);
         let root = dir.path();
-        let got = check(
-            root,
-            &root.join("docs/H.md"),
-            &root.join("c"),
-            COMMAND_DEADLINE,
-        )
-        .unwrap()
-        .unwrap();
+        let got = staleness_of(root, &root.join("docs/H.md"));
         assert_eq!((got.commits_since, got.more), (WALK_LIMIT, true));
     }
 
@@ -952,14 +945,7 @@ mod tests {
             eprintln!("skipped: this git has no reftable");
             return;
         }
-        let got = check(
-            root,
-            &root.join("docs/H.md"),
-            &root.join("c"),
-            COMMAND_DEADLINE,
-        )
-        .unwrap()
-        .unwrap();
+        let got = staleness_of(root, &root.join("docs/H.md"));
         assert_eq!(got.branch.as_deref(), Some("trunk"));
         assert_eq!(got.commits_since, 2);
         let repo = Repo::find(root).unwrap().unwrap();
@@ -991,9 +977,7 @@ mod tests {
             .unwrap()
             .set_modified(written)
             .unwrap();
-        let got = check(root, &handoff, &root.join("c"), COMMAND_DEADLINE)
-            .unwrap()
-            .unwrap();
+        let got = staleness_of(root, &handoff);
         assert_eq!((got.commits_since, got.more), (2, false));
     }
 

@@ -183,6 +183,21 @@ pub(crate) fn sessions_since(entries: &[Entry], since: DateTime<Utc>) -> usize {
     seen.len()
 }
 
+/// A digest for tests of what shows one: two prompts, two files, a failed command.
+#[cfg(test)]
+pub(crate) fn sample_entry() -> Entry {
+    Entry {
+        session_id: "old".into(),
+        end: "2026-11-21T10:00:00Z".into(),
+        reason: "clear".into(),
+        prompts: 2,
+        files_touched: vec!["src/a.rs".into(), "src/b.rs".into()],
+        asked: vec!["fix the parser".into(), "now add tests".into()],
+        failed_commands: vec!["cargo test".into()],
+        ..Entry::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,19 +211,6 @@ pub(crate) fn show_digest(
 mod tests {
     use super::*;
 
-    fn digest_entry() -> session_log::Entry {
-        session_log::Entry {
-            session_id: "old".into(),
-            end: "2026-11-21T10:00:00Z".into(),
-            reason: "clear".into(),
-            prompts: 2,
-            files_touched: vec!["src/a.rs".into(), "src/b.rs".into()],
-            asked: vec!["fix the parser".into(), "now add tests".into()],
-            failed_commands: vec!["cargo test".into()],
-            ..session_log::Entry::default()
-        }
-    }
-
     #[test]
     fn when_the_digest_is_shown() {
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
@@ -237,27 +224,39 @@ mod tests {
             files_touched: vec![],
             asked: vec![],
             failed_commands: vec![],
-            ..digest_entry()
+            ..session_log::sample_entry()
         };
         let updated = session_log::Entry {
             handoff_updated: true,
-            ..digest_entry()
+            ..session_log::sample_entry()
         };
         let talked_only = session_log::Entry {
             files_touched: vec![],
-            ..digest_entry()
+            ..session_log::sample_entry()
         };
         let cases = [
-            (digest_entry(), "new", "startup", before, true),
-            (digest_entry(), "new", "clear", None, true),
-            (digest_entry(), "new", "startup", after, false),
-            (digest_entry(), "new", "startup", same_second, true),
-            (digest_entry(), "new", "startup", next_second, false),
+            (session_log::sample_entry(), "new", "startup", before, true),
+            (session_log::sample_entry(), "new", "clear", None, true),
+            (session_log::sample_entry(), "new", "startup", after, false),
+            (
+                session_log::sample_entry(),
+                "new",
+                "startup",
+                same_second,
+                true,
+            ),
+            (
+                session_log::sample_entry(),
+                "new",
+                "startup",
+                next_second,
+                false,
+            ),
             (updated, "new", "startup", before, false),
             (idle, "new", "startup", before, false),
             (talked_only, "new", "startup", before, false),
-            (digest_entry(), "old", "compact", before, true),
-            (digest_entry(), "old", "resume", before, false),
+            (session_log::sample_entry(), "old", "compact", before, true),
+            (session_log::sample_entry(), "old", "resume", before, false),
         ];
         for (entry, session, source, modified, want) in cases {
             assert_eq!(

@@ -33,6 +33,7 @@ mod error;
 mod events;
 mod fleet;
 mod fs_atomic;
+mod git;
 mod hook;
 mod inject;
 mod json_text;

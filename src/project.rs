@@ -223,12 +223,20 @@ impl Project {
     pub(crate) fn staleness(
         &self,
         deadline: std::time::Duration,
-    ) -> Result<Option<crate::staleness::Staleness>, crate::staleness::GitError> {
+    ) -> Result<Option<crate::staleness::Staleness>, crate::git::GitError> {
+        self.start_staleness(deadline).finish()
+    }
+
+    /// [`Self::staleness`], started now and finished when it is needed: git runs meanwhile.
+    pub(crate) fn start_staleness(
+        &self,
+        deadline: std::time::Duration,
+    ) -> crate::staleness::Pending {
         let Ok(handoff) = self.handoff() else {
-            return Ok(None);
+            return crate::staleness::Pending::nothing();
         };
         let cache = self.state_dir.join("staleness.json");
-        crate::staleness::check(&self.root, handoff, &cache, deadline)
+        crate::staleness::start(&self.root, handoff, &cache, deadline)
     }
 
     /// When the handoff last changed, if it exists.

@@ -8,8 +8,8 @@ use crate::cli::WaveArgs;
 use crate::env::Env;
 use crate::error::Result;
 use crate::fleet::{self, waves, FleetError};
+use crate::git::Repo;
 use crate::project::Project;
-use crate::staleness::Repo;
 
 /// A wave's number, folder, and each finding's file, author and title.
 type Row = (u32, String, Vec<(String, String, String)>);

@@ -14,7 +14,7 @@ use crate::inject;
 use crate::postmortem::Postmortem;
 use crate::redact;
 use crate::session_log;
-use crate::staleness::{self, Staleness};
+use crate::staleness::Staleness;
 use crate::timefmt;
 
 /// Sections named in the "left out" line before it says "and N more".
@@ -436,7 +436,7 @@ fn header(f: &Facts<'_>, modified: Option<DateTime<Utc>>) -> String {
         let _ = writeln!(
             h,
             "[handoff] Git did not answer within {}: commits since the handoff was updated are not shown.",
-            staleness::seconds(d)
+            crate::git::seconds(d)
         );
     }
     if f.source == "compact" {
@@ -614,7 +614,7 @@ mod tests {
         let p = prio();
         let mut f = facts(present("# H\n"), &p);
         f.staleness = None;
-        f.git_timed_out = Some(staleness::HOOK_DEADLINE);
+        f.git_timed_out = Some(crate::staleness::HOOK_DEADLINE);
         assert_eq!(
             render(&f),
             "[handoff] docs/SESSION-HANDOFF.md is this project's session handoff, last changed 3 hours ago (2026-11-21 09:00 UTC).\n\

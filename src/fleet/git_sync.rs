@@ -6,7 +6,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::FleetError;
-use crate::staleness::{self, GitError};
+use crate::git::{self, GitError};
+use crate::staleness;
 
 /// Tries before giving up on a change the remote keeps rejecting.
 pub(crate) const MAX_TRIES: u32 = 60;
@@ -23,7 +24,7 @@ pub(crate) struct Sync {
 impl Sync {
     /// The repository holding `root`, with `files` (absolute) as paths inside its work tree.
     pub(crate) fn find(root: &Path, files: &[&Path]) -> Result<Self, FleetError> {
-        let repo = staleness::Repo::find(root)
+        let repo = git::Repo::find(root)
             .map_err(|e| FleetError::Git(e.to_string()))?
             .ok_or_else(|| {
                 FleetError::Git(format!(
@@ -157,13 +158,13 @@ impl Sync {
                     format!("could not run git: {e}")
                 })
             })?;
-        let out = staleness::collect(child, Instant::now() + DEADLINE)
+        let out = git::collect(child, Instant::now() + DEADLINE)
             .map_err(|e| FleetError::Git(e.to_string()))?
             .ok_or_else(|| {
                 FleetError::Git(format!(
                     "git {} did not finish within {}",
                     args.first().unwrap_or(&""),
-                    staleness::seconds(DEADLINE)
+                    git::seconds(DEADLINE)
                 ))
             })?;
         if out.status.success() {

@@ -257,7 +257,7 @@ pub(crate) fn authors(top: &Path, rel: &str) -> BTreeMap<String, String> {
     let deadline = std::time::Instant::now() + crate::staleness::COMMAND_DEADLINE;
     let Some(out) = child
         .ok()
-        .and_then(|c| crate::staleness::collect(c, deadline).ok().flatten())
+        .and_then(|c| crate::git::collect(c, deadline).ok().flatten())
         .filter(|o| o.status.success())
     else {
         return BTreeMap::new();

@@ -53,6 +53,8 @@ pub(crate) struct Ctx<'a> {
     /// The state folder's problem, said once at the end: a load and a save that fail for one
     /// cause would otherwise say it twice. A save's failure replaces a load's.
     pub state_problem: Option<String>,
+    /// git's answer on the handoff's staleness, started early ([`Self::start_staleness`]).
+    pub git: Option<crate::staleness::Pending>,
 }
 
 impl Ctx<'_> {
@@ -150,6 +152,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// Start asking git how far the code has moved since the handoff changed, so git runs while
+    /// the hook does its own work; [`Self::staleness`] takes the answer.
+    pub(crate) fn start_staleness(&mut self, deadline: std::time::Duration) {
+        if self.project.handoff_exists() {
+            self.git = Some(self.project.start_staleness(deadline));
+        }
+    }
+
+    /// The staleness started earlier, or asked now with `deadline`.
+    pub(crate) fn staleness(
+        &mut self,
+        deadline: std::time::Duration,
+    ) -> Result<Option<crate::staleness::Staleness>, crate::git::GitError> {
+        match self.git.take() {
+            Some(pending) => pending.finish(),
+            None => self.project.staleness(deadline),
+        }
+    }
+
     /// Bring the staleness cache up to date now, off the SessionStart path: commits made during
     /// the session would otherwise make the next start run git. Git gets `deadline`.
     pub(crate) fn warm_staleness(&self, deadline: std::time::Duration) {
@@ -195,6 +216,7 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         warnings,
         project,
         state_problem: None,
+        git: None,
     };
     let reply = match input.hook_event_name.as_str() {
         "SessionStart" => session_start::handle(&mut ctx),

@@ -43,7 +43,7 @@ pub(crate) fn context(
 /// The unchanged line, and git's news since (commits made while the session was away).
 fn unchanged(ctx: &mut Ctx<'_>, display: &str, old: &Given) -> String {
     let mut text = unchanged_line(display, old);
-    match ctx.project.staleness(crate::staleness::HOOK_DEADLINE) {
+    match ctx.staleness(crate::staleness::HOOK_DEADLINE) {
         Ok(Some(s)) => {
             text.push_str("\n[handoff] Git: ");
             text.push_str(&crate::doc::context::git_summary(&s));

@@ -4,14 +4,17 @@ use chrono::{DateTime, Utc};
 use super::{Ctx, Reply};
 use crate::doc::context::{render, Facts, HandoffFile, Relay, StartFile, TaskFacts};
 use crate::fleet::{self, boundary, waves};
+use crate::git::GitError;
 use crate::postmortem;
 use crate::session_log;
-use crate::staleness::{self, GitError};
+use crate::staleness;
 use crate::state;
 
 /// Answer a SessionStart event.
 #[allow(clippy::unnecessary_wraps)] // every event handler has this shape; SessionStart always replies
 pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
+    // git walks the history while this hook reads and packs the handoff.
+    ctx.start_staleness(staleness::HOOK_DEADLINE);
     let (mut s, fresh) = track_session(ctx);
     let given = s.given.clone();
     let file = read_handoff(&ctx.project);
@@ -68,21 +71,6 @@ fn read_handoff(project: &crate::project::Project) -> HandoffFile {
 
 /// The whole context, with `reserve` UTF-16 units of the budget kept for a line before it.
 fn context(ctx: &mut Ctx<'_>, file: HandoffFile, reserve: usize) -> String {
-    let mut git_timed_out = None;
-    let staleness = if matches!(file, HandoffFile::Present { .. }) {
-        match ctx.project.staleness(staleness::HOOK_DEADLINE) {
-            Ok(s) => s,
-            Err(e) => {
-                if let GitError::TimedOut(d) = e {
-                    git_timed_out = Some(d);
-                }
-                ctx.warn(e.to_string());
-                None
-            }
-        }
-    } else {
-        None
-    };
     if let HandoffFile::Unreadable(e) = &file {
         ctx.warn(e.clone());
     }
@@ -118,6 +106,23 @@ fn context(ctx: &mut Ctx<'_>, file: HandoffFile, reserve: usize) -> String {
         let folder = boundary::fill(pattern, boundary::Vars::wave(n)).unwrap_or_default();
         (n, folder, waves::earlier(&project.root, pattern, n))
     });
+    // Last, so git had the time the rest took.
+    let mut git_timed_out = None;
+    let staleness = if matches!(file, HandoffFile::Present { .. }) {
+        match ctx.staleness(staleness::HOOK_DEADLINE) {
+            Ok(s) => s,
+            Err(e) => {
+                if let GitError::TimedOut(d) = e {
+                    git_timed_out = Some(d);
+                }
+                ctx.warn(e.to_string());
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let project = &ctx.project;
     let text = render(&Facts {
         display: &project.handoff_display,
         file,

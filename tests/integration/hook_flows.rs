@@ -465,6 +465,77 @@ fn git_staleness_in_the_header() {
     insta::assert_snapshot!(header.join("\n"));
 }
 
+/// The runs of git a cold SessionStart makes, through a `git` on PATH that notes each one.
+#[cfg(unix)]
+fn git_runs_at_start(t: &mut Test) -> (String, Vec<String>) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let real = std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("git"))
+                .find(|g| g.is_file())
+        })
+        .expect("git is needed for this test: install git");
+    let bin = t.home().join("bin");
+    std::fs::create_dir_all(&bin).expect("a bin folder in the test home");
+    let log = t.home().join("git-runs");
+    let script = format!(
+        "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+        log.display(),
+        real.display()
+    );
+    std::fs::write(bin.join("git"), script).expect("the git that notes its runs");
+    std::fs::set_permissions(bin.join("git"), std::fs::Permissions::from_mode(0o755))
+        .expect("an executable git");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    t.set_env("PATH", Some(&path));
+    let ctx = t.hook("SessionStart-startup", &json!({})).context();
+    let runs = std::fs::read_to_string(&log).unwrap_or_default();
+    let header = ctx.lines().nth(1).unwrap_or_default().to_string();
+    (header, runs.lines().map(str::to_string).collect())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cold_start_runs_one_git() {
+    let mut t = Test::new();
+    assert!(t.git(&["init", "-q", "-b", "main"]));
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
+    // Past the walk: only the index can say the handoff is in HEAD.
+    for i in 0..35 {
+        t.write("src/a.rs", &"x".repeat(i + 1));
+        assert!(t.git(&["add", "."]));
+        assert!(t.git(&["commit", "-qm", "work"]));
+    }
+    let (header, runs) = git_runs_at_start(&mut t);
+    assert_eq!(
+        header,
+        "[handoff] Git: on main, 30+ commits since the handoff was last updated (most changed: src/a.rs ×30)."
+    );
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert!(runs[0].contains(" log --first-parent "), "{runs:?}");
+
+    // Within the walk, edited since its commit: the file's blob id tells, still one git.
+    let mut t = Test::new();
+    assert!(t.git(&["init", "-q", "-b", "main"]));
+    t.write("docs/SESSION-HANDOFF.md", HANDOFF);
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "handoff"]));
+    t.write("src/a.rs", "x");
+    assert!(t.git(&["add", "."]));
+    assert!(t.git(&["commit", "-qm", "work"]));
+    t.write("docs/SESSION-HANDOFF.md", &format!("{HANDOFF}\n- edited\n"));
+    let (header, runs) = git_runs_at_start(&mut t);
+    assert!(header.starts_with("[handoff] Git: on main, "), "{header}");
+    assert_eq!(runs.len(), 1, "{runs:?}");
+}
+
 #[test]
 fn session_end_prepares_git_staleness_for_the_next_start() {
     let t = Test::new();

@@ -136,7 +136,7 @@ fn walk(
     {
         return Ok(Err(Some(hit.value)));
     }
-    let log = Running::git(&repo.top, &log_args(&head))?;
+    let log = Running::git_until(&repo.top, &log_args(&head), Some(walked))?;
     Ok(Ok(Walk {
         log,
         repo,
@@ -152,15 +152,16 @@ fn walk(
     }))
 }
 
-/// The walk: at most [`WALK_LIMIT`] first-parent commits from `head`, each with the blobs it
-/// changed (a merge, what it brings), whatever the user's configuration says of logs.
+/// The walk: [`WALK_LIMIT`] first-parent commits from `head` (and one more, whose start says the
+/// last is complete), each with the blobs it changed (a merge, what it brings), whatever the
+/// user's configuration says of logs.
 fn log_args(head: &str) -> Vec<String> {
     [
         "-c",
         "core.quotePath=false",
         "log",
         "--first-parent",
-        &format!("-n{WALK_LIMIT}"),
+        &format!("-n{}", WALK_LIMIT + 1),
         "--format=%x1e%H %T %ct %P",
         "--raw",
         "--no-abbrev",
@@ -173,6 +174,11 @@ fn log_args(head: &str) -> Vec<String> {
     .iter()
     .map(ToString::to_string)
     .collect()
+}
+
+/// Whether the walk's output holds [`WALK_LIMIT`] whole commits: the one after them has begun.
+fn walked(out: &[u8]) -> bool {
+    memchr::memchr_iter(0x1e, out).count() > WALK_LIMIT
 }
 
 impl Pending {
@@ -193,7 +199,7 @@ impl Pending {
 
 impl Walk {
     fn finish(mut self) -> Result<Staleness, GitError> {
-        let log = parse_log(&self.log.stdout(self.deadline, self.limit)?);
+        let log = self.read_log()?;
         let run = |jobs: &[Vec<String>]| run_all(&self.repo.top, jobs, self.deadline, self.limit);
         let tree = if let Some(tree) = self.worktree(&log) {
             tree
@@ -231,6 +237,13 @@ impl Walk {
             let _ = fs_atomic::write(&self.cache, &json, Durability::Fast);
         }
         Ok(cached.value)
+    }
+
+    /// The walk's commits, once git has given them.
+    fn read_log(&mut self) -> Result<Vec<LogEntry>, GitError> {
+        let mut log = parse_log(&self.log.stdout(self.deadline, self.limit)?);
+        log.truncate(WALK_LIMIT);
+        Ok(log)
     }
 
     /// The handoff in the work tree, told from the walk, its bytes and the index without a
@@ -840,7 +853,7 @@ mod tests {
         else {
             panic!("no walk started");
         };
-        let log = parse_log(&walk.log.stdout(walk.deadline, walk.limit).unwrap());
+        let log = walk.read_log().unwrap();
         walk.worktree(&log)
     }
 

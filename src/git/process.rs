@@ -11,13 +11,33 @@ use super::GitError;
 /// A child whose stdout and stderr are being read; dropped unfinished, it is stopped.
 pub(crate) struct Running {
     child: Option<Child>,
-    /// `(0, stdout)` and `(1, stderr)`, each sent when its pipe closes.
-    pipes: Receiver<(u8, Vec<u8>)>,
+    pipes: Receiver<Pipe>,
 }
+
+/// What a reader thread sends when its pipe is done.
+enum Pipe {
+    Stdout(Vec<u8>),
+    Stderr(Vec<u8>),
+    /// Stdout holds all that was asked for ([`Running::git_until`]), before git has exited.
+    Complete(Vec<u8>),
+}
+
+/// Says of the stdout read so far whether it holds all that is needed.
+pub(crate) type Complete = fn(&[u8]) -> bool;
 
 impl Running {
     /// Start `git -C top <args>`.
     pub(crate) fn git(top: &Path, args: &[String]) -> Result<Self, GitError> {
+        Self::git_until(top, args, None)
+    }
+
+    /// Start `git -C top <args>`; once `complete` says its stdout holds what is needed, that is
+    /// the answer, without waiting for git to exit (its teardown is a good part of a short run).
+    pub(crate) fn git_until(
+        top: &Path,
+        args: &[String],
+        complete: Option<Complete>,
+    ) -> Result<Self, GitError> {
         let child = Command::new("git")
             .arg("-C")
             .arg(top)
@@ -28,6 +48,8 @@ impl Running {
             // `git status` would otherwise take index.lock to refresh the index, and a user's own
             // git command at that moment would fail on it.
             .env("GIT_OPTIONAL_LOCKS", "0")
+            // Read by this program, not shown: no locale to load.
+            .env("LC_ALL", "C")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -39,30 +61,46 @@ impl Running {
                     GitError::Spawn(e)
                 }
             })?;
-        Ok(Self::watch(child))
+        Ok(Self::reading(child, complete))
     }
 
     /// Start reading a child's pipes, each on its own thread, so neither can fill and stall it.
-    pub(crate) fn watch(mut child: Child) -> Self {
+    pub(crate) fn watch(child: Child) -> Self {
+        Self::reading(child, None)
+    }
+
+    fn reading(mut child: Child, complete: Option<Complete>) -> Self {
         let (tx, pipes) = channel();
-        let stdout = child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>);
-        let stderr = child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>);
-        for (which, pipe) in [(0, stdout), (1, stderr)] {
+        if let Some(mut out) = child.stdout.take() {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 // Room for a walk's output up front: reads of the pipe's size, not a growing probe.
-                let mut buf = Vec::with_capacity(if which == 0 { 64 * 1024 } else { 1024 });
-                if let Some(mut pipe) = pipe {
-                    let _ = pipe.read_to_end(&mut buf);
+                let mut buf = Vec::with_capacity(64 * 1024);
+                let mut chunk = [0; 16 * 1024];
+                loop {
+                    match out.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                    if complete.is_some_and(|done| done(&buf)) {
+                        let _ = tx.send(Pipe::Complete(buf));
+                        return;
+                    }
                 }
-                let _ = tx.send((which, buf));
+                let _ = tx.send(Pipe::Stdout(buf));
             });
+        } else {
+            let _ = tx.send(Pipe::Stdout(Vec::new()));
+        }
+        if let Some(mut err) = child.stderr.take() {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let _ = err.read_to_end(&mut buf);
+                let _ = tx.send(Pipe::Stderr(buf));
+            });
+        } else {
+            let _ = tx.send(Pipe::Stderr(Vec::new()));
         }
         Self {
             child: Some(child),
@@ -71,7 +109,7 @@ impl Running {
     }
 
     /// The child's output, or `None` (and the child stopped) when it is still running at
-    /// `deadline`.
+    /// `deadline`. Stdout that was complete early is the output, with a success status.
     pub(crate) fn output(&mut self, deadline: Instant) -> Result<Option<Output>, GitError> {
         let Some(mut child) = self.child.take() else {
             return Ok(None);
@@ -79,16 +117,25 @@ impl Running {
         let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
         for _ in 0..2 {
             let left = deadline.saturating_duration_since(Instant::now());
-            let Ok((which, buf)) = self.pipes.recv_timeout(left) else {
-                // A reader thread may outlive this if git left a child holding the pipes; it
-                // ends with the process.
-                stop(child);
-                return Ok(None);
-            };
-            if which == 0 {
-                stdout = buf;
-            } else {
-                stderr = buf;
+            match self.pipes.recv_timeout(left) {
+                Ok(Pipe::Stdout(buf)) => stdout = buf,
+                Ok(Pipe::Stderr(buf)) => stderr = buf,
+                Ok(Pipe::Complete(buf)) => {
+                    // git is finishing, or stops at its next write now that nobody reads: it is
+                    // reaped off this thread.
+                    std::thread::spawn(move || child.wait());
+                    return Ok(Some(Output {
+                        status: std::process::ExitStatus::default(),
+                        stdout: buf,
+                        stderr: Vec::new(),
+                    }));
+                }
+                Err(_) => {
+                    // A reader thread may outlive this if git left a child holding the pipes;
+                    // it ends with the process.
+                    stop(child);
+                    return Ok(None);
+                }
             }
         }
         // The pipes are closed, so git is exiting: look again soon, then less often, until the
@@ -226,6 +273,20 @@ mod tests {
             && std::fs::read_to_string(format!("/proc/{pid}/status"))
                 .is_ok_and(|s| s.contains("sleep"));
         assert!(!alive);
+    }
+
+    #[test]
+    fn complete_output_is_taken_without_waiting_for_the_exit() {
+        let started = Instant::now();
+        let mut running = Running::reading(
+            sh("echo 'one two'; exec sleep 5"),
+            Some(|b| b.ends_with(b"two\n")),
+        );
+        let out = running
+            .stdout(started + Duration::from_secs(20), Duration::from_secs(20))
+            .unwrap();
+        assert_eq!(out, "one two\n");
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

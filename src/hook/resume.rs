@@ -7,37 +7,67 @@ use chrono::{DateTime, Utc};
 use super::Ctx;
 use crate::doc::outline;
 use crate::project::fnv1a64;
-use crate::state::{Given, SessionState};
+use crate::state::Given;
 use crate::timefmt;
 
-/// SessionStart's context, given what this session was already given: in full via `full(ctx, reserve)` (`reserve` UTF-16 units kept free for a line of ours
-/// before it), or one line when nothing changed. Records what was given in `s` (the caller
-/// saves it).
+/// What a start gives this session, decided before anything is written or waited for.
+pub(crate) enum Start {
+    /// The handoff in full (`None`: there is none to record).
+    Full(Option<Given>),
+    /// The new version, after a line saying what changed since `old`.
+    Changed {
+        old: Given,
+        new: Given,
+        changes: Changes,
+    },
+    /// One line: the session already holds this version.
+    Unchanged(Given),
+}
+
+impl Start {
+    /// What the session holds once given this.
+    pub(crate) fn given(&self) -> Option<&Given> {
+        match self {
+            Self::Full(given) => given.as_ref(),
+            Self::Changed { new, .. } => Some(new),
+            Self::Unchanged(old) => Some(old),
+        }
+    }
+}
+
+/// Decide what a start from `source` gives a session that already holds `before`, the handoff
+/// being `now`.
+pub(crate) fn decide(source: &str, before: Option<&Given>, now: Option<Given>) -> Start {
+    match (before.filter(|_| !always_in_full(source)), now) {
+        (Some(old), Some(new)) => match changes(old, &new) {
+            None => Start::Unchanged(old.clone()),
+            Some(changes) => Start::Changed {
+                old: old.clone(),
+                new,
+                changes,
+            },
+        },
+        (_, now) => Start::Full(now),
+    }
+}
+
+/// SessionStart's context for `start`: in full via `full(ctx, reserve)` (`reserve` UTF-16 units
+/// kept free for a line of ours before it), or one line when nothing changed.
 pub(crate) fn context(
     ctx: &mut Ctx<'_>,
-    s: &mut SessionState,
-    now: Option<Given>,
+    start: &Start,
     full: impl FnOnce(&mut Ctx<'_>, usize) -> String,
 ) -> String {
     let display = ctx.project.handoff_display.clone();
-    let before = if always_in_full(&ctx.input.source) {
-        None
-    } else {
-        s.given.clone()
-    };
-    let (text, given) = match (before, now) {
-        (Some(old), Some(new)) => match changes(&old, &new) {
-            None => (unchanged(ctx, &display, &old), Some(old)),
-            Some(c) => {
-                let line = changes_line(&display, &old, &c);
-                let rest = full(ctx, outline::utf16_len(&line));
-                (format!("{line}{rest}"), Some(new))
-            }
-        },
-        (_, now) => (full(ctx, 0), now),
-    };
-    s.given = given;
-    text
+    match start {
+        Start::Unchanged(old) => unchanged(ctx, &display, old),
+        Start::Changed { old, changes, .. } => {
+            let line = changes_line(&display, old, changes);
+            let rest = full(ctx, outline::utf16_len(&line));
+            format!("{line}{rest}")
+        }
+        Start::Full(_) => full(ctx, 0),
+    }
 }
 
 /// The unchanged line, and git's news since (commits made while the session was away).
@@ -190,6 +220,41 @@ mod tests {
     }
 
     const BASE: &str = "# H\n\n## Current State\nok\n\n## What's Next\n- P0: a\n\n## Notes\n- n\n";
+
+    #[test]
+    fn what_each_start_gives() {
+        let old = given(BASE, at());
+        let edited = given(&BASE.replace("ok", "moved on"), at());
+        let kind = |source, before: Option<&Given>, now: Option<&Given>| match decide(
+            source,
+            before,
+            now.cloned(),
+        ) {
+            Start::Full(g) => ("full", g),
+            Start::Changed { new, .. } => ("changed", Some(new)),
+            Start::Unchanged(g) => ("unchanged", Some(g)),
+        };
+        assert_eq!(
+            kind("resume", Some(&old), Some(&old)),
+            ("unchanged", Some(old.clone()))
+        );
+        assert_eq!(
+            kind("resume", Some(&old), Some(&edited)),
+            ("changed", Some(edited.clone()))
+        );
+        for source in ["startup", "clear", "compact", "fork"] {
+            assert_eq!(
+                kind(source, Some(&old), Some(&old)),
+                ("full", Some(old.clone())),
+                "{source}"
+            );
+        }
+        assert_eq!(
+            kind("resume", None, Some(&old)),
+            ("full", Some(old.clone()))
+        );
+        assert_eq!(kind("resume", Some(&old), None), ("full", None));
+    }
 
     #[track_caller]
     fn case(new: &str, changed: &[&str], added: &[&str], removed: &[&str]) {

@@ -16,20 +16,19 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     // git walks the history while this hook reads and packs the handoff.
     ctx.start_staleness(staleness::HOOK_DEADLINE);
     let (mut s, fresh) = track_session(ctx);
-    let given = s.given.clone();
     let file = read_handoff(&ctx.project);
     let now = match &file {
         HandoffFile::Present { text, .. } => Some(super::resume::given(text, ctx.env.now)),
         _ => None,
     };
     // A resume that already holds this version of the handoff gets one line instead.
-    let text = super::resume::context(ctx, &mut s, now, move |ctx, reserve| {
-        context(ctx, file, reserve)
-    });
-    // One write: a new session's state, or what this one was given now.
-    if fresh || s.given != given {
+    let start = super::resume::decide(&ctx.input.source, s.given.as_ref(), now);
+    // One write, while git walks: a new session's state, or what this one is given now.
+    if fresh || s.given.as_ref() != start.given() {
+        s.given = start.given().cloned();
         ctx.save_state(&s);
     }
+    let text = super::resume::context(ctx, &start, move |ctx, reserve| context(ctx, file, reserve));
     Some(Reply::context("SessionStart", text))
 }
 

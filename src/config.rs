@@ -241,6 +241,14 @@ impl Config {
                     }
                     if let Some(m) = check.get("max_commits") {
                         match m.as_u64() {
+                            // Counts stop at the walk's end ("30+"): a larger limit could never fail.
+                            Some(n) if n as usize >= crate::staleness::WALK_LIMIT => bad(
+                                "check.max_commits",
+                                &format!(
+                                    "a number of commits under {}, where the count stops",
+                                    crate::staleness::WALK_LIMIT
+                                ),
+                            ),
                             Some(n) => out.max_commits = n as usize,
                             None => bad("check.max_commits", "a number of commits"),
                         }
@@ -458,6 +466,19 @@ mod tests {
         assert_eq!(c.budget, DEFAULT_BUDGET);
         assert_eq!(c.path, DEFAULT_PATH);
         assert_eq!(c.warnings.len(), 3, "{:?}", c.warnings);
+    }
+
+    #[test]
+    fn a_commit_limit_past_the_count_is_refused() {
+        let ok = Config::parse(r#"{"check":{"max_commits":29}}"#, "c");
+        assert_eq!((ok.max_commits, ok.warnings.len()), (29, 0));
+        let big = Config::parse(r#"{"check":{"max_commits":50}}"#, "c");
+        assert_eq!(big.max_commits, DEFAULT_MAX_COMMITS);
+        assert!(
+            big.warnings[0].contains("under 30, where the count stops"),
+            "{:?}",
+            big.warnings
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde::{Deserialize, Serialize};
 
 use crate::fs_atomic::{self, Durability};
-use crate::git::{run_all, GitError, Repo, Running};
+use crate::git::{run_all, GitError, Repo, Running, Until};
 
 /// First-parent commits searched back for the handoff's last change; beyond, the count is "N+".
 /// The walk is most of a cold SessionStart's cost (100 commits: 6.4x `cat`; 30: 4.6x), and past 30
@@ -94,35 +94,27 @@ struct Walk {
 /// Start finding the staleness of `handoff`: from the cache when HEAD and the handoff haven't
 /// moved, else by starting `git log` (stopped at `limit` from now).
 pub(crate) fn start(root: &Path, handoff: &Path, cache: &Path, limit: Duration) -> Pending {
-    Pending(match walk(root, handoff, cache, limit) {
-        Ok(Ok(walk)) => Step::Walking(Box::new(walk)),
-        Ok(Err(known)) => Step::Known(Ok(known)),
-        Err(e) => Step::Known(Err(e)),
-    })
+    Pending(step(root, handoff, cache, limit).unwrap_or_else(|e| Step::Known(Err(e))))
 }
 
-/// The walk to run, or the answer when no walk is needed.
-fn walk(
-    root: &Path,
-    handoff: &Path,
-    cache: &Path,
-    limit: Duration,
-) -> Result<Result<Walk, Option<Staleness>>, GitError> {
+/// The walk started, or the answer when none is needed.
+fn step(root: &Path, handoff: &Path, cache: &Path, limit: Duration) -> Result<Step, GitError> {
+    let known = |value| Ok(Step::Known(Ok(value)));
     let deadline = Instant::now() + limit;
     let Some(repo) = Repo::find(root)? else {
-        return Ok(Err(None));
+        return known(None);
     };
     let (branch, head) = repo.head(limit)?;
     let Some(head) = head else {
         // An unborn branch: nothing committed yet.
-        return Ok(Err(Some(Staleness {
+        return known(Some(Staleness {
             branch,
             ..Staleness::default()
-        })));
+        }));
     };
     // A handoff outside the work tree (`--file`) has no history here to count against.
     let Some(rel) = relative_to(handoff, &repo.top) else {
-        return Ok(Err(None));
+        return known(None);
     };
     let mtime = std::fs::metadata(handoff)
         .and_then(|m| m.modified())
@@ -134,10 +126,15 @@ fn walk(
         .and_then(|b| serde_json::from_slice::<Cached>(&b).ok())
         .filter(|c| c.key == key)
     {
-        return Ok(Err(Some(hit.value)));
+        return known(Some(hit.value));
     }
-    let log = Running::git_until(&repo.top, &log_args(&head), Some(walked))?;
-    Ok(Ok(Walk {
+    // Whole once the commit after the walk's last has begun.
+    let until = Until {
+        byte: RECORD,
+        times: WALK_LIMIT,
+    };
+    let log = Running::git_until(&repo.top, &log_args(&head), Some(until))?;
+    Ok(Step::Walking(Box::new(Walk {
         log,
         repo,
         branch,
@@ -149,8 +146,11 @@ fn walk(
         key,
         deadline,
         limit,
-    }))
+    })))
 }
+
+/// What starts each commit in the walk's output (`%x1e`).
+const RECORD: u8 = 0x1e;
 
 /// The walk: [`WALK_LIMIT`] first-parent commits from `head` (and one more, whose start says the
 /// last is complete), each with the blobs it changed (a merge, what it brings), whatever the
@@ -159,7 +159,12 @@ fn log_args(head: &str) -> Vec<String> {
     [
         "-c",
         "core.quotePath=false",
+        // A merge's diff against its first parent: implied by --first-parent since git 2.29,
+        // asked for with -m before it, and kept so by this whatever the user's config says.
+        "-c",
+        "log.diffMerges=first-parent",
         "log",
+        "-m",
         "--first-parent",
         &format!("-n{}", WALK_LIMIT + 1),
         "--format=%x1e%H %T %ct %P",
@@ -174,11 +179,6 @@ fn log_args(head: &str) -> Vec<String> {
     .iter()
     .map(ToString::to_string)
     .collect()
-}
-
-/// Whether the walk's output holds [`WALK_LIMIT`] whole commits: the one after them has begun.
-fn walked(out: &[u8]) -> bool {
-    memchr::memchr_iter(0x1e, out).count() > WALK_LIMIT
 }
 
 impl Pending {
@@ -200,11 +200,21 @@ impl Pending {
 impl Walk {
     fn finish(mut self) -> Result<Staleness, GitError> {
         let log = self.read_log()?;
-        let run = |jobs: &[Vec<String>]| run_all(&self.repo.top, jobs, self.deadline, self.limit);
+        // Their own time: the walk's began with the hook, before its other work.
+        let follow_up = Instant::now() + self.limit;
+        let run = |jobs: &[Vec<String>]| run_all(&self.repo.top, jobs, follow_up, self.limit);
         let tree = if let Some(tree) = self.worktree(&log) {
             tree
         } else {
-            let status = ["status", "--porcelain=v1", "--", &self.rel];
+            // Ignored and hidden untracked files too: never committed, as the walk would say.
+            let status = [
+                "status",
+                "--porcelain=v1",
+                "--ignored=matching",
+                "--untracked-files=all",
+                "--",
+                &self.rel,
+            ];
             let out = run(&[status.iter().map(ToString::to_string).collect()])?;
             Worktree::from_status(out.first().map_or("", String::as_str))
         };
@@ -249,6 +259,7 @@ impl Walk {
     /// The handoff in the work tree, told from the walk, its bytes and the index without a
     /// second git; `None` when only `git status` can tell.
     fn worktree(&self, log: &[LogEntry]) -> Option<Worktree> {
+        let head_tree = log.first().map(|e| e.tree.as_str());
         let newest = log
             .iter()
             .find_map(|e| e.changes.iter().find(|c| c.path == self.rel));
@@ -260,26 +271,45 @@ impl Walk {
             let bytes =
                 crate::confine::read_regular(&self.handoff, crate::confine::MAX_HANDOFF_BYTES)
                     .ok()?;
-            // A clean/smudge filter other than CRLF (LFS, ident) reads as an edit: counted
-            // from the file's time instead.
-            return Some(if crate::git::holds_blob(&bytes, &change.blob)? {
-                Worktree::Clean
-            } else {
-                Worktree::Modified
-            });
+            if crate::git::is_blob(&bytes, &change.blob)? {
+                return Some(Worktree::Clean);
+            }
+            // Not byte for byte, but git may still take it as the blob: through a filter
+            // (autocrlf, LFS) it checked out, or not looking (assume-unchanged). Its index says.
+            let index = self.index()?;
+            let meta = std::fs::metadata(&self.handoff).ok()?;
+            let written = crate::git::index_written(&self.repo.git_dir);
+            if let Some(entry) = index.entry.filter(|e| e.oid == change.blob) {
+                if entry.unchanged || entry.matches(&meta, written) {
+                    return Some(Worktree::Clean);
+                }
+            }
+            // Line ends may differ only by a conversion: git knows its attributes.
+            if memchr::memmem::find(&bytes, b"\r\n").is_some() {
+                return None;
+            }
+            return Some(Worktree::Modified);
         }
         if log.len() < WALK_LIMIT {
             // The whole first-parent history, and no commit brought the handoff.
             return Some(Worktree::NeverCommitted);
         }
-        // Committed before the walk's reach, or never: the index knows which, when its
-        // cache-tree vouches that it holds HEAD's tree.
-        let found = crate::git::index_lookup(&self.repo.git_dir, &self.rel, self.head.len() / 2)?;
-        if !found.tracked {
-            return Some(Worktree::NeverCommitted);
+        // Committed before the walk's reach, or never: the index knows which when its
+        // cache-tree vouches that it holds HEAD's tree. Past the walk, clean and modified count
+        // alike ("30+"), so "committed" is all it needs to say.
+        let index = self.index()?;
+        if index.tree.as_deref() != head_tree {
+            return None;
         }
-        let head_tree = log.first().map(|e| e.tree.as_str());
-        (found.tree.as_deref() == head_tree).then_some(Worktree::Clean)
+        Some(if index.tracked {
+            Worktree::Clean
+        } else {
+            Worktree::NeverCommitted
+        })
+    }
+
+    fn index(&self) -> Option<crate::git::Lookup> {
+        crate::git::index_lookup(&self.repo.git_dir, &self.rel, self.head.len() / 2)
     }
 }
 
@@ -309,11 +339,16 @@ pub(crate) enum Worktree {
 }
 
 impl Worktree {
-    /// From `git status --porcelain=v1 -- <handoff>`.
+    /// From `git status --porcelain=v1 --ignored=matching -- <handoff>`.
     fn from_status(status: &str) -> Self {
         match status.lines().next().map(str::trim_end) {
             None | Some("") => Self::Clean,
-            Some(l) if l.starts_with("??") || l.starts_with('A') || l.get(1..2) == Some("A") => {
+            Some(l)
+                if l.starts_with("??")
+                    || l.starts_with("!!")
+                    || l.starts_with('A')
+                    || l.get(1..2) == Some("A") =>
+            {
                 Self::NeverCommitted
             }
             Some(_) => Self::Modified,
@@ -445,9 +480,13 @@ pub(crate) fn parse_log(text: &str) -> Vec<LogEntry> {
             let merge = header.count() > 1;
             let changes = lines
                 .filter_map(|line| {
+                    // `::` starts a combined diff's line, which names no single blob.
                     let (meta, path) = line.strip_prefix(':')?.split_once('\t')?;
+                    if meta.starts_with(':') {
+                        return None;
+                    }
                     Some(Change {
-                        path: path.to_string(),
+                        path: unquote(path),
                         blob: meta.split_whitespace().nth(3)?.to_string(),
                     })
                 })
@@ -463,10 +502,56 @@ pub(crate) fn parse_log(text: &str) -> Vec<LogEntry> {
         .collect()
 }
 
+/// A path as git prints it: as it is, or in C quotes when it has a quote, a backslash or a control
+/// character in it (`core.quotePath=false` keeps other bytes as they are).
+fn unquote(path: &str) -> String {
+    let Some(inner) = path.strip_prefix('"').and_then(|p| p.strip_suffix('"')) else {
+        return path.to_string();
+    };
+    let mut out = Vec::with_capacity(inner.len());
+    let mut bytes = inner.bytes();
+    while let Some(b) = bytes.next() {
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let Some(e) = bytes.next() else { break };
+        out.push(match e {
+            b'a' => 7,
+            b'b' => 8,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'v' => 11,
+            b'f' => 12,
+            b'r' => b'\r',
+            b'0'..=b'3' => {
+                let mut value = e - b'0';
+                for _ in 0..2 {
+                    let d = bytes.next().unwrap_or(b'0');
+                    value = value.wrapping_mul(8).wrapping_add(d.wrapping_sub(b'0') & 7);
+                }
+                value
+            }
+            other => other,
+        });
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::process::{Command, Stdio};
+
+    #[test]
+    fn quoted_paths_are_unquoted() {
+        assert_eq!(unquote("docs/H.md"), "docs/H.md");
+        assert_eq!(
+            unquote("\"docs/a\\tb \\\"q\\\" \\\\.md\""),
+            "docs/a\tb \"q\" \\.md"
+        );
+        assert_eq!(unquote("\"caf\\303\\251.md\""), "café.md");
+    }
 
     fn entry(time: u64, paths: &[&str]) -> LogEntry {
         LogEntry {
@@ -501,9 +586,11 @@ mod tests {
             )
         };
         let text = format!(
-            "\x1eaaa taa 300 p1\n\n{}{}\x1ebbb tbb 200 p2 p3\n\n\x1eccc tcc 100\n\n{}",
+            "\x1eaaa taa 300 p1\n\n{}{}\x1ebbb tbb 200 p2 p3\n\n:{}\x1eccc tcc 100\n\n{}",
             raw("b300", "M", "src/a.rs"),
             raw(&z, "D", "docs/é ü.md"),
+            // A combined diff's line names no one blob: left out.
+            raw("b200", "MM", "docs/H.md"),
             raw("b100", "A", "docs/H.md"),
         );
         let log = parse_log(&text);
@@ -831,6 +918,26 @@ mod tests {
     }
 
     #[test]
+    fn an_update_brought_by_a_merge_is_the_handoffs_last_commit() {
+        if !git_installed() {
+            return;
+        }
+        // trunk: handoff (1), work (3); side from 1 updates the handoff (2); trunk merges it (4,
+        // whose tree takes the update), then one more commit (5).
+        let mut s = String::new();
+        commit(&mut s, "trunk", 1, &[], "docs/H.md");
+        commit(&mut s, "side", 2, &[1], "docs/H.md");
+        commit(&mut s, "trunk", 3, &[1], "a.rs");
+        commit(&mut s, "trunk", 4, &[3, 2], "docs/H.md");
+        commit(&mut s, "trunk", 5, &[4], "a.rs");
+        let dir = imported(&s, &[]);
+        let root = dir.path();
+        assert_eq!(told(root, "docs/H.md"), Some(Worktree::Clean));
+        let got = staleness_of(root, &root.join("docs/H.md"));
+        assert_eq!((got.commits_since, got.more), (1, false));
+    }
+
+    #[test]
     fn beyond_the_walk_the_count_is_a_floor() {
         if !git_installed() {
             return;
@@ -871,12 +978,19 @@ mod tests {
         let dir = imported(&short, &[]);
         let root = dir.path();
         assert_eq!(told(root, h), Some(Worktree::Clean));
+        // Checked out through autocrlf: not the blob's bytes, but the index vouches for them.
+        git(root, &["config", "core.autocrlf", "true"]);
+        std::fs::remove_file(root.join(h)).unwrap();
+        git(root, &["checkout", "--", h]);
+        assert_eq!(std::fs::read(root.join(h)).unwrap(), b"1\r\n");
+        std::thread::sleep(Duration::from_millis(1100));
+        // The index, written after the file, must be seen as written later (not racy).
+        git(root, &["update-index", "--really-refresh", "-q"]);
+        assert_eq!(told(root, h), Some(Worktree::Clean), "autocrlf");
+        git(root, &["config", "core.autocrlf", "false"]);
+        // Line ends changed by hand: only git knows whether a conversion applies.
         fs_atomic::write(&root.join(h), b"1\r\n", Durability::Fast).unwrap();
-        assert_eq!(
-            told(root, h),
-            Some(Worktree::Clean),
-            "CRLF, as autocrlf checks it out"
-        );
+        assert_eq!(told(root, h), None, "CRLF written by hand");
         fs_atomic::write(&root.join(h), b"edited\n", Durability::Fast).unwrap();
         assert_eq!(told(root, h), Some(Worktree::Modified));
         assert_eq!(told(root, "docs/New.md"), Some(Worktree::NeverCommitted));
@@ -910,6 +1024,11 @@ mod tests {
             (0, false),
             "written after every commit"
         );
+        // Taken out of the index but still in HEAD: not "never committed"; git is asked.
+        git(root, &["rm", "-q", "--cached", h]);
+        assert_eq!(told(root, h), None);
+        let got = staleness_of(root, &root.join(h));
+        assert_eq!((got.commits_since, got.more), (WALK_LIMIT, true));
     }
 
     #[test]

@@ -1,28 +1,10 @@
 //! Whether a working file holds a committed blob, by computing git's id for its bytes: the answer
 //! `git status` would give for one clean file, without a second git.
 
-/// Whether `bytes` are the blob `oid` (SHA-1, hex), as written or with CRLF line ends turned back
-/// into LF (`core.autocrlf`, `eol=crlf`). `None` when `oid` is not a SHA-1 id (a SHA-256
-/// repository): only git can tell.
-pub(crate) fn holds_blob(bytes: &[u8], oid: &str) -> Option<bool> {
-    if oid.len() != 40 {
-        return None;
-    }
-    if blob_id(bytes) == oid {
-        return Some(true);
-    }
-    if !bytes.windows(2).any(|w| w == b"\r\n") {
-        return Some(false);
-    }
-    let mut lf = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
-        lf.extend_from_slice(&rest[..at]);
-        lf.push(b'\n');
-        rest = &rest[at + 2..];
-    }
-    lf.extend_from_slice(rest);
-    Some(blob_id(&lf) == oid)
+/// Whether `bytes` are, byte for byte, the blob `oid` (SHA-1, hex). `None` when `oid` is not a
+/// SHA-1 id (a SHA-256 repository): only git can tell.
+pub(crate) fn is_blob(bytes: &[u8], oid: &str) -> Option<bool> {
+    (oid.len() == 40).then(|| blob_id(bytes) == oid)
 }
 
 /// git's object id for `bytes` as a blob: the SHA-1 of `blob <length>\0` and the bytes.
@@ -48,11 +30,10 @@ mod tests {
     }
 
     #[test]
-    fn a_checkout_with_crlf_still_holds_the_blob() {
+    fn only_the_same_bytes_are_the_blob() {
         let oid = "ce013625030ba8dba906f756967f9e9ca394464a";
-        assert_eq!(holds_blob(b"hello\n", oid), Some(true));
-        assert_eq!(holds_blob(b"hello\r\n", oid), Some(true));
-        assert_eq!(holds_blob(b"hello!\n", oid), Some(false));
-        assert_eq!(holds_blob(b"hello\n", &"a".repeat(64)), None);
+        assert_eq!(is_blob(b"hello\n", oid), Some(true));
+        assert_eq!(is_blob(b"hello\r\n", oid), Some(false));
+        assert_eq!(is_blob(b"hello\n", &"a".repeat(64)), None);
     }
 }

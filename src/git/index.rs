@@ -2,6 +2,7 @@
 //! root tree the index matches when its cache-tree says so. Formats 2, 3 and 4 are read; a split
 //! index that doesn't hold the path, or anything unexpected, is "can't tell" and left to git.
 use std::path::Path;
+use std::time::SystemTime;
 
 /// What the index says of one path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +13,43 @@ pub(crate) struct Lookup {
     /// The root tree the whole index equals, from a valid cache-tree (written by commit,
     /// checkout, reset and merge). When it is HEAD's tree, a tracked path is in HEAD.
     pub tree: Option<String>,
+    /// The path's own entry (stage 0), when it has one.
+    pub entry: Option<Entry>,
+}
+
+/// An index entry: what git staged for a path, and the file's state when it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// The staged blob.
+    pub oid: String,
+    /// The file's modification time then, seconds and nanoseconds.
+    pub mtime: (u32, u32),
+    /// The file's size then (truncated to 32 bits, as git keeps it).
+    pub size: u32,
+    /// Marked assume-unchanged or skip-worktree: git does not look at the file.
+    pub unchanged: bool,
+}
+
+impl Entry {
+    /// Whether the file still has the stat data git recorded, so git would take it as the
+    /// staged blob without reading it. A file written in the second the index was (racy git)
+    /// doesn't count: git reads it too.
+    pub(crate) fn matches(
+        &self,
+        file: &std::fs::Metadata,
+        index_written: Option<SystemTime>,
+    ) -> bool {
+        let Ok(modified) = file.modified() else {
+            return false;
+        };
+        let Ok(since) = modified.duration_since(SystemTime::UNIX_EPOCH) else {
+            return false;
+        };
+        let racy = index_written.is_none_or(|written| modified >= written);
+        !racy
+            && self.size == file.len() as u32
+            && self.mtime == (since.as_secs() as u32, since.subsec_nanos())
+    }
 }
 
 /// Look `rel` (relative to the work tree's top, `/`-separated) up in `git_dir`'s index, whose
@@ -23,13 +61,25 @@ pub(crate) fn lookup(git_dir: &Path, rel: &str, hash_len: usize) -> Option<Looku
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Lookup {
             tracked: false,
             tree: None,
+            entry: None,
         }),
         Err(_) => None,
     }
 }
 
+/// When the index was last written, for [`Entry::matches`].
+pub(crate) fn written(git_dir: &Path) -> Option<SystemTime> {
+    std::fs::metadata(git_dir.join("index"))
+        .ok()?
+        .modified()
+        .ok()
+}
+
 const MODE_SPARSE_DIR: u32 = 0o040_000;
+const FLAG_ASSUME_VALID: u16 = 0x8000;
 const FLAG_EXTENDED: u16 = 0x4000;
+const FLAG_STAGE: u16 = 0x3000;
+const FLAG_SKIP_WORKTREE: u16 = 0x4000;
 const FLAG_INTENT_TO_ADD: u16 = 0x2000;
 /// Bytes of an entry before its object id: ctime, mtime, dev, ino, mode, uid, gid, size.
 const STAT_LEN: usize = 40;
@@ -45,17 +95,21 @@ fn parse(b: &[u8], rel: &[u8], hash_len: usize) -> Option<Lookup> {
     let count = be32(b, 8)?;
     let mut at = 12;
     let mut tracked = false;
+    let mut entry = None;
     // Format 4 gives each path as a part of the previous one plus a suffix.
     let mut name: Vec<u8> = Vec::new();
     for _ in 0..count {
         let mode = be32(b, at + 24)?;
         let flags = be16(b, at + STAT_LEN + hash_len)?;
         let mut name_at = at + STAT_LEN + hash_len + 2;
-        let mut intent_to_add = false;
+        let (mut intent_to_add, mut skip_worktree) = (false, false);
         if flags & FLAG_EXTENDED != 0 {
-            intent_to_add = be16(b, name_at)? & FLAG_INTENT_TO_ADD != 0;
+            let extended = be16(b, name_at)?;
+            intent_to_add = extended & FLAG_INTENT_TO_ADD != 0;
+            skip_worktree = extended & FLAG_SKIP_WORKTREE != 0;
             name_at += 2;
         }
+        let start = at;
         if version == 4 {
             let (strip, used) = varint(b.get(name_at..)?)?;
             let suffix_at = name_at + used;
@@ -73,6 +127,15 @@ fn parse(b: &[u8], rel: &[u8], hash_len: usize) -> Option<Lookup> {
         let holds = name == rel
             || (mode == MODE_SPARSE_DIR && name.ends_with(b"/") && rel.starts_with(&name));
         tracked |= holds && !intent_to_add;
+        if name == rel && !intent_to_add && flags & FLAG_STAGE == 0 {
+            let oid = b.get(start + STAT_LEN..start + STAT_LEN + hash_len)?;
+            entry = Some(Entry {
+                oid: hex(oid),
+                mtime: (be32(b, start + 8)?, be32(b, start + 12)?),
+                size: be32(b, start + 36)?,
+                unchanged: flags & FLAG_ASSUME_VALID != 0 || skip_worktree,
+            });
+        }
     }
     let mut tree = None;
     let mut split = false;
@@ -91,7 +154,11 @@ fn parse(b: &[u8], rel: &[u8], hash_len: usize) -> Option<Lookup> {
     if split && !tracked {
         return None;
     }
-    Some(Lookup { tracked, tree })
+    Some(Lookup {
+        tracked,
+        tree,
+        entry,
+    })
 }
 
 /// The root's tree id from a cache-tree extension, if the root is valid: its first record is
@@ -105,11 +172,15 @@ fn root_tree(data: &[u8], hash_len: usize) -> Option<String> {
         return None;
     }
     let oid = rest.get(newline + 1..newline + 1 + hash_len)?;
-    Some(oid.iter().fold(String::new(), |mut hex, byte| {
+    Some(hex(oid))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::new(), |mut hex, byte| {
         use std::fmt::Write as _;
         let _ = write!(hex, "{byte:02x}");
         hex
-    }))
+    })
 }
 
 /// Format 4's prefix length: git's offset varint (7 bits a byte, high bit "more", plus one per
@@ -119,7 +190,7 @@ fn varint(b: &[u8]) -> Option<(usize, usize)> {
     let mut used = 1;
     while b[used - 1] & 0x80 != 0 {
         let byte = *b.get(used)?;
-        value = ((value + 1) << 7) | usize::from(byte & 0x7f);
+        value = value.checked_add(1)?.checked_mul(128)? | usize::from(byte & 0x7f);
         used += 1;
     }
     Some((value, used))
@@ -213,6 +284,26 @@ mod tests {
     }
 
     #[test]
+    fn the_entry_holds_the_staged_blob_and_the_files_stat() {
+        let Some(dir) = repo(&[]) else { return };
+        let root = dir.path();
+        let rel = "docs/H.md";
+        let entry = look(root, rel).unwrap().entry.unwrap();
+        assert_eq!(entry.oid, git(root, &["rev-parse", "HEAD:docs/H.md"]));
+        assert!(!entry.unchanged);
+        let file = std::fs::metadata(root.join(rel)).unwrap();
+        // git writes the index after the files, so they aren't racy once a second has passed.
+        let later = SystemTime::now() + std::time::Duration::from_secs(2);
+        assert!(entry.matches(&file, Some(later)));
+        assert!(!entry.matches(&file, Some(SystemTime::UNIX_EPOCH)), "racy");
+        put(&root.join(rel), "a different length");
+        let edited = std::fs::metadata(root.join(rel)).unwrap();
+        assert!(!entry.matches(&edited, Some(later + std::time::Duration::from_secs(60))));
+        git(root, &["update-index", "--assume-unchanged", rel]);
+        assert!(look(root, rel).unwrap().entry.unwrap().unchanged);
+    }
+
+    #[test]
     fn every_index_format_reads_alike() {
         let Some(dir) = repo(&[]) else { return };
         let root = dir.path();
@@ -267,6 +358,7 @@ mod tests {
         let none = Lookup {
             tracked: false,
             tree: None,
+            entry: None,
         };
         assert_eq!(lookup(dir.path(), "a", 20), Some(none));
         for bytes in [
@@ -290,5 +382,6 @@ mod tests {
         assert_eq!(varint(&[0x80, 0x00]), Some((128, 2)));
         assert_eq!(varint(&[0x81, 0x01]), Some((257, 2)));
         assert_eq!(varint(&[0x80]), None);
+        assert_eq!(varint(&[0xff; 40]), None, "too long for a length");
     }
 }

@@ -9,9 +9,9 @@ mod index;
 mod process;
 mod repo;
 
-pub(crate) use blob::holds_blob;
-pub(crate) use index::lookup as index_lookup;
-pub(crate) use process::{collect, run_all, Running};
+pub(crate) use blob::is_blob;
+pub(crate) use index::{lookup as index_lookup, written as index_written, Lookup};
+pub(crate) use process::{collect, run_all, Running, Until};
 pub(crate) use repo::Repo;
 
 /// Why git's view of the handoff is missing; what needs it goes on without.
@@ -23,8 +23,8 @@ pub(crate) enum GitError {
     /// `git` could not be started.
     #[error("could not run git: {0}; commits since the handoff was updated are left out")]
     Spawn(#[source] std::io::Error),
-    /// `git log` failed; its first line of stderr.
-    #[error("git log failed: {0}; commits since the handoff was updated are left out")]
+    /// git failed; its first line of stderr.
+    #[error("git failed: {0}; commits since the handoff was updated are left out")]
     Failed(String),
     /// git was still running at the deadline, and was stopped.
     #[error("git did not answer within {}, so commits since the handoff was updated are left out this time", seconds(*.0))]

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use super::GitError;
 
+/// How long a child that has closed its pipes gets to exit, even past the deadline.
+const EXIT_GRACE: Duration = Duration::from_millis(100);
+
 /// A child whose stdout and stderr are being read; dropped unfinished, it is stopped.
 pub(crate) struct Running {
     child: Option<Child>,
@@ -22,8 +25,12 @@ enum Pipe {
     Complete(Vec<u8>),
 }
 
-/// Says of the stdout read so far whether it holds all that is needed.
-pub(crate) type Complete = fn(&[u8]) -> bool;
+/// Stdout holds all that is needed once `byte` has been read more than `times` times.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Until {
+    pub byte: u8,
+    pub times: usize,
+}
 
 impl Running {
     /// Start `git -C top <args>`.
@@ -31,12 +38,12 @@ impl Running {
         Self::git_until(top, args, None)
     }
 
-    /// Start `git -C top <args>`; once `complete` says its stdout holds what is needed, that is
-    /// the answer, without waiting for git to exit (its teardown is a good part of a short run).
+    /// Start `git -C top <args>`; once its stdout holds what `until` asks for, that is the
+    /// answer, without waiting for git to exit (its teardown is a good part of a short run).
     pub(crate) fn git_until(
         top: &Path,
         args: &[String],
-        complete: Option<Complete>,
+        until: Option<Until>,
     ) -> Result<Self, GitError> {
         let child = Command::new("git")
             .arg("-C")
@@ -48,8 +55,6 @@ impl Running {
             // `git status` would otherwise take index.lock to refresh the index, and a user's own
             // git command at that moment would fail on it.
             .env("GIT_OPTIONAL_LOCKS", "0")
-            // Read by this program, not shown: no locale to load.
-            .env("LC_ALL", "C")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -61,7 +66,7 @@ impl Running {
                     GitError::Spawn(e)
                 }
             })?;
-        Ok(Self::reading(child, complete))
+        Ok(Self::reading(child, until))
     }
 
     /// Start reading a child's pipes, each on its own thread, so neither can fill and stall it.
@@ -69,7 +74,7 @@ impl Running {
         Self::reading(child, None)
     }
 
-    fn reading(mut child: Child, complete: Option<Complete>) -> Self {
+    fn reading(mut child: Child, until: Option<Until>) -> Self {
         let (tx, pipes) = channel();
         if let Some(mut out) = child.stdout.take() {
             let tx = tx.clone();
@@ -77,14 +82,19 @@ impl Running {
                 // Room for a walk's output up front: reads of the pipe's size, not a growing probe.
                 let mut buf = Vec::with_capacity(64 * 1024);
                 let mut chunk = [0; 16 * 1024];
+                let mut seen = 0;
                 loop {
-                    match out.read(&mut chunk) {
+                    let n = match out.read(&mut chunk) {
                         Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    if complete.is_some_and(|done| done(&buf)) {
-                        let _ = tx.send(Pipe::Complete(buf));
-                        return;
+                        Ok(n) => n,
+                    };
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(until) = until {
+                        seen += memchr::memchr_iter(until.byte, &chunk[..n]).count();
+                        if seen > until.times {
+                            let _ = tx.send(Pipe::Complete(buf));
+                            return;
+                        }
                     }
                 }
                 let _ = tx.send(Pipe::Stdout(buf));
@@ -139,7 +149,8 @@ impl Running {
             }
         }
         // The pipes are closed, so git is exiting: look again soon, then less often, until the
-        // deadline.
+        // deadline, and a moment past it for a git that closed them just before.
+        let deadline = deadline.max(Instant::now() + EXIT_GRACE);
         let mut pause = Duration::from_micros(20);
         loop {
             match child.try_wait() {
@@ -280,7 +291,10 @@ mod tests {
         let started = Instant::now();
         let mut running = Running::reading(
             sh("echo 'one two'; exec sleep 5"),
-            Some(|b| b.ends_with(b"two\n")),
+            Some(Until {
+                byte: b'\n',
+                times: 0,
+            }),
         );
         let out = running
             .stdout(started + Duration::from_secs(20), Duration::from_secs(20))

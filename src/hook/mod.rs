@@ -54,7 +54,7 @@ pub(crate) struct Ctx<'a> {
     /// cause would otherwise say it twice. A save's failure replaces a load's.
     pub state_problem: Option<String>,
     /// git's answer on the handoff's staleness, started early ([`Self::start_staleness`]).
-    pub git: Option<crate::staleness::Pending>,
+    pub pending_staleness: Option<crate::staleness::Pending>,
 }
 
 impl Ctx<'_> {
@@ -156,16 +156,17 @@ impl Ctx<'_> {
     /// the hook does its own work; [`Self::staleness`] takes the answer.
     pub(crate) fn start_staleness(&mut self, deadline: std::time::Duration) {
         if self.project.handoff_exists() {
-            self.git = Some(self.project.start_staleness(deadline));
+            self.pending_staleness = Some(self.project.start_staleness(deadline));
         }
     }
 
-    /// The staleness started earlier, or asked now with `deadline`.
+    /// The staleness started earlier (with the deadline it was started with), or asked now with
+    /// `deadline`.
     pub(crate) fn staleness(
         &mut self,
         deadline: std::time::Duration,
     ) -> Result<Option<crate::staleness::Staleness>, crate::git::GitError> {
-        match self.git.take() {
+        match self.pending_staleness.take() {
             Some(pending) => pending.finish(),
             None => self.project.staleness(deadline),
         }
@@ -216,7 +217,7 @@ pub fn handle(bytes: &[u8], env: &Env) -> Outcome {
         warnings,
         project,
         state_problem: None,
-        git: None,
+        pending_staleness: None,
     };
     let reply = match input.hook_event_name.as_str() {
         "SessionStart" => session_start::handle(&mut ctx),

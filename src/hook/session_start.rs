@@ -23,12 +23,13 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     };
     // A resume that already holds this version of the handoff gets one line instead.
     let start = super::resume::decide(&ctx.input.source, s.given.as_ref(), now);
-    // One write, while git walks: a new session's state, or what this one is given now.
+    let text = super::resume::context(ctx, &start, move |ctx, reserve| context(ctx, file, reserve));
+    // One write, once the text is made (a hook stopped before gave nothing): a new session's
+    // state, or what this one is given now.
     if fresh || s.given.as_ref() != start.given() {
         s.given = start.given().cloned();
         ctx.save_state(&s);
     }
-    let text = super::resume::context(ctx, &start, move |ctx, reserve| context(ctx, file, reserve));
     Some(Reply::context("SessionStart", text))
 }
 

@@ -519,7 +519,7 @@ fn a_cold_start_runs_one_git() {
         "[handoff] Git: on main, 30+ commits since the handoff was last updated (most changed: src/a.rs ×30)."
     );
     assert_eq!(runs.len(), 1, "{runs:?}");
-    assert!(runs[0].contains(" log --first-parent "), "{runs:?}");
+    assert!(runs[0].contains(" log -m --first-parent "), "{runs:?}");
 
     // Within the walk, edited since its commit: the file's blob id tells, still one git.
     let mut t = Test::new();

@@ -23,13 +23,14 @@ pub(crate) fn handle(ctx: &mut Ctx<'_>) -> Option<Reply> {
     };
     // A resume that already holds this version of the handoff gets one line instead.
     let start = super::resume::decide(&ctx.input.source, s.given.as_ref(), now);
-    let text = super::resume::context(ctx, &start, move |ctx, reserve| context(ctx, file, reserve));
-    // One write, once the text is made (a hook stopped before gave nothing): a new session's
-    // state, or what this one is given now.
+    // One write, while git walks (it costs as much as the rest of the hook): a new session's
+    // state, or what this one is given now. A hook stopped before it replies leaves a later
+    // resume the one line, which names the file.
     if fresh || s.given.as_ref() != start.given() {
         s.given = start.given().cloned();
         ctx.save_state(&s);
     }
+    let text = super::resume::context(ctx, &start, move |ctx, reserve| context(ctx, file, reserve));
     Some(Reply::context("SessionStart", text))
 }
 

@@ -630,6 +630,7 @@ mod tests {
             (" M docs/H.md\n", Worktree::Modified),
             ("M  docs/H.md\n", Worktree::Modified),
             ("?? docs/H.md\n", Worktree::NeverCommitted),
+            ("!! docs/H.md\n", Worktree::NeverCommitted),
             ("A  docs/H.md\n", Worktree::NeverCommitted),
             (" A docs/H.md\n", Worktree::NeverCommitted),
         ] {

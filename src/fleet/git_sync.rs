@@ -9,8 +9,9 @@ use super::FleetError;
 use crate::git::{self, GitError};
 use crate::staleness;
 
-/// Tries before giving up on a change the remote keeps rejecting.
-pub(crate) const MAX_TRIES: u32 = 60;
+/// How long to keep trying a change the remote keeps rejecting: with many clones, one can lose
+/// the race many times in a row while the others keep winning, so patience is time, not a count.
+pub(crate) const PATIENCE: Duration = Duration::from_secs(60);
 /// How long each git command may take.
 pub(crate) const DEADLINE: Duration = staleness::COMMAND_DEADLINE;
 
@@ -64,7 +65,9 @@ impl Sync {
                 why: Box::new(e),
             })
         };
-        for attempt in 0..MAX_TRIES {
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
             if let Err(e) = self.git(&["pull", "--rebase", "--autostash", "-q"]) {
                 return fail("git pull --rebase failed".into(), e);
             }
@@ -88,18 +91,25 @@ impl Sync {
             }
             match self.git(&["push", "-q"]) {
                 Ok(()) => return Ok(out),
-                Err(e) if attempt + 1 == MAX_TRIES => {
-                    return fail(format!("git push failed {MAX_TRIES} times, last"), e);
+                Err(e) if started.elapsed() >= PATIENCE => {
+                    return fail(
+                        format!(
+                            "git push failed {} times in {}, last",
+                            attempt + 1,
+                            git::seconds(PATIENCE)
+                        ),
+                        e,
+                    );
                 }
                 Err(_) => {
                     // Someone pushed first: drop our commit, and redo the change on theirs.
                     let _ = self.git(&["reset", "-q", "--soft", "HEAD~1"]);
                     self.discard();
                     std::thread::sleep(backoff(attempt));
+                    attempt += 1;
                 }
             }
         }
-        fail("git push".into(), FleetError::Git("no try was left".into()))
     }
 
     /// The commit HEAD is at, if any.

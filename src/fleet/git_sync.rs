@@ -2,7 +2,6 @@
 //! push. A push the remote rejects (another clone pushed first) drops our commit and tries again
 //! on the new remote state; a change that can't be made puts the clone back where it was.
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::FleetError;
@@ -150,25 +149,15 @@ impl Sync {
 
     /// Run git in the work tree, stopped at [`DEADLINE`]; its stdout, or its first stderr line.
     fn output(&self, args: &[&str]) -> Result<String, FleetError> {
-        let child = Command::new("git")
-            .arg("-C")
-            .arg(&self.top)
-            .args(args)
-            // Never wait for a password or an editor: a hook or an agent can't answer.
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_EDITOR", "true")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| {
-                FleetError::Git(if e.kind() == std::io::ErrorKind::NotFound {
-                    GitError::NotInstalled.to_string()
-                } else {
-                    format!("could not run git: {e}")
-                })
-            })?;
-        let out = git::collect(child, Instant::now() + DEADLINE)
+        let args_owned: Vec<String> = args.iter().map(ToString::to_string).collect();
+        let mut running = git::Running::git(&self.top, &args_owned).map_err(|e| {
+            FleetError::Git(match e {
+                GitError::Spawn(e) => format!("could not run git: {e}"),
+                other => other.to_string(),
+            })
+        })?;
+        let out = running
+            .output(Instant::now() + DEADLINE)
             .map_err(|e| FleetError::Git(e.to_string()))?
             .ok_or_else(|| {
                 FleetError::Git(format!(

@@ -55,6 +55,9 @@ impl Running {
             // `git status` would otherwise take index.lock to refresh the index, and a user's own
             // git command at that moment would fail on it.
             .env("GIT_OPTIONAL_LOCKS", "0")
+            // Never wait for a password or an editor: a hook or an agent can't answer.
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_EDITOR", "true")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
